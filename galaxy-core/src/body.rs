@@ -1,0 +1,157 @@
+//! The one body type Galaxy uses for requests and responses.
+//!
+//! An enum rather than a boxed trait object: the common cases (a body that is already in memory,
+//! or no body at all) cost neither an allocation nor a virtual call, and hyper learns their exact
+//! length from `size_hint`, so it writes `Content-Length` instead of chunked encoding.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+
+/// The error type of a streaming body.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+type BoxedBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send>>;
+
+/// A request or response body.
+pub struct Body(Inner);
+
+enum Inner {
+    Empty,
+    Full(Option<Bytes>),
+    Incoming(hyper::body::Incoming),
+    Boxed(BoxedBody),
+}
+
+impl Body {
+    /// A body with no bytes.
+    pub const fn empty() -> Self {
+        Self(Inner::Empty)
+    }
+
+    /// A body whose bytes are all in memory.
+    pub fn full(bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        if bytes.is_empty() {
+            Self::empty()
+        } else {
+            Self(Inner::Full(Some(bytes)))
+        }
+    }
+
+    /// A body from any other `http_body::Body`, e.g. a stream.
+    pub fn from_stream<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        use http_body_util::BodyExt;
+        Self(Inner::Boxed(Box::pin(body.map_err(Into::into))))
+    }
+
+    pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
+        Self(Inner::Incoming(body))
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.0 {
+            Inner::Empty => "empty",
+            Inner::Full(_) => "full",
+            Inner::Incoming(_) => "incoming",
+            Inner::Boxed(_) => "stream",
+        };
+        f.debug_tuple("Body").field(&kind).finish()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Self::full(bytes)
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Self::full(text)
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Self::full(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::full(bytes)
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.get_mut().0 {
+            Inner::Empty => Poll::Ready(None),
+            Inner::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Inner::Incoming(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
+            Inner::Boxed(body) => body.as_mut().poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.0 {
+            Inner::Empty => true,
+            Inner::Full(bytes) => bytes.is_none(),
+            Inner::Incoming(body) => body.is_end_stream(),
+            Inner::Boxed(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            Inner::Empty => SizeHint::with_exact(0),
+            Inner::Full(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Inner::Incoming(body) => body.size_hint(),
+            Inner::Boxed(body) => body.size_hint(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn full_body_yields_its_bytes_once_with_an_exact_length() {
+        let body = Body::full("hello");
+        assert_eq!(http_body::Body::size_hint(&body).exact(), Some(5));
+        let bytes = body.collect().await.unwrap().to_bytes();
+        assert_eq!(&bytes[..], b"hello");
+    }
+
+    #[test]
+    fn an_empty_full_body_is_the_empty_body() {
+        let body = Body::full(Vec::new());
+        assert!(http_body::Body::is_end_stream(&body));
+    }
+}

@@ -1,0 +1,118 @@
+//! # Galaxy
+//!
+//! The runtime of the Galaxy web framework: an HTTP server on hyper and tokio, the extractors and
+//! responses handlers use, the routing runtime behind the `app!` DSL, and an in-process test
+//! client.
+//!
+//! ```
+//! use galaxy_core::prelude::*;
+//!
+//! galaxy_core::app! {
+//!     app = Hello;
+//!     routes {
+//!         GET "/" => home, name = home, public;
+//!         GET "/users/{id: u64}" => user, name = users.show, public;
+//!     }
+//! }
+//!
+//! async fn home() -> Html<String> {
+//!     Html(format!("<a href=\"{}\">user 7</a>", routes::users::show(7)))
+//! }
+//!
+//! async fn user(Path(id): Path<u64>) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({ "id": id }))
+//! }
+//!
+//! # #[tokio::main] async fn main() {
+//! let client = TestClient::new(Hello::new(()));
+//! let res = client.get("/users/7").send().await;
+//! assert_eq!(res.status(), 200);
+//! assert_eq!(res.text(), r#"{"id":7}"#);
+//! # }
+//! ```
+
+mod app;
+mod body;
+mod error;
+pub mod extract;
+mod handler;
+mod pipeline;
+mod request;
+mod request_id;
+pub mod response;
+pub mod routing;
+mod server;
+mod test_client;
+
+pub use app::{App, DEFAULT_BODY_LIMIT};
+pub use body::{Body, BoxError};
+pub use error::{Error, Result};
+pub use extract::{Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
+pub use handler::Handler;
+pub use request::Request;
+pub use response::{Html, IntoResponse, Json, Redirect, Response};
+pub use routing::{Authorize, Url};
+pub use server::{Server, ServerConfig, Workers, serve};
+pub use test_client::{TestClient, TestRequest, TestResponse};
+
+/// The route DSL. See the [routing guide](https://example.invalid/galaxy/docs/routing.md).
+pub use galaxy_dsl::app;
+
+pub use bytes::Bytes;
+pub use cookie;
+pub use http::{self, HeaderMap, Method, StatusCode, Uri};
+pub use maud::{self, Markup, html};
+
+/// The names most handlers need: `use galaxy_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        App, Body, Bytes, Cookies, Error, Form, HeaderMap, Html, IntoResponse, Json, Markup,
+        Method, Path, Query, Redirect, Request, Response, Result, State, StatusCode, TestClient,
+        Url, html,
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    //! Used by the code `app!` generates; not a public API.
+    pub use crate::extract::RequestContext;
+    pub use crate::routing::__private::*;
+    pub use crate::routing::{Authorization, Recognized, RouteInfo};
+    pub use http::{Method, header::HeaderMap};
+    pub use regex::Regex;
+    pub use std::sync::LazyLock;
+
+    use crate::{Handler, Request, Response};
+
+    /// Runs `handler` for one request; the bounds here are where a handler that does not fit
+    /// its route is reported.
+    pub fn call_handler<'a, Cx, Args, H>(
+        handler: &'a H,
+        req: Request,
+        cx: &'a Cx,
+    ) -> impl Future<Output = Response> + Send + 'a
+    where
+        H: Handler<Cx, Args>,
+        Cx: crate::extract::Context,
+        Args: 'a,
+    {
+        handler.call(req, cx)
+    }
+
+    /// Runs a route's authorization check.
+    pub fn authorize<S, A: crate::Authorize<S>>(check: &A, req: &Request, state: &S) -> bool {
+        check.authorize(req, state)
+    }
+
+    /// `HEAD` answered by a `GET` handler: the same head, no body.
+    pub fn strip_body(mut res: Response) -> Response {
+        use http_body::Body as _;
+        if let Some(len) = res.body().size_hint().exact() {
+            res.headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert_with(|| len.into());
+        }
+        *res.body_mut() = crate::Body::empty();
+        res
+    }
+}

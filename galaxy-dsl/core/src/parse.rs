@@ -1,0 +1,247 @@
+//! `syn` parsing of `app!` into the [`crate::model`] types.
+
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Ident, LitStr, Path, Token, Type, braced, bracketed};
+
+use crate::model::{Access, AppDef, GroupDef, Item, Method, Options, ResourceDef, RouteDef};
+
+mod kw {
+    syn::custom_keyword!(app);
+    syn::custom_keyword!(state);
+    syn::custom_keyword!(body_limit);
+    syn::custom_keyword!(routes);
+    syn::custom_keyword!(group);
+    syn::custom_keyword!(resource);
+    syn::custom_keyword!(public);
+    syn::custom_keyword!(authorize);
+    syn::custom_keyword!(name);
+    syn::custom_keyword!(only);
+    syn::custom_keyword!(except);
+}
+
+impl Parse for AppDef {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut name = None;
+        let mut state = None;
+        let mut body_limit = None;
+        let mut items = None;
+        while !input.is_empty() {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::app) {
+                input.parse::<kw::app>()?;
+                input.parse::<Token![=]>()?;
+                set_once(&mut name, input.parse::<Ident>()?, "app")?;
+                input.parse::<Token![;]>()?;
+            } else if lookahead.peek(kw::state) {
+                let key = input.parse::<kw::state>()?;
+                input.parse::<Token![=]>()?;
+                let ty: Type = input.parse()?;
+                if state.replace(ty).is_some() {
+                    return Err(syn::Error::new(key.span, "`state` is set twice"));
+                }
+                input.parse::<Token![;]>()?;
+            } else if lookahead.peek(kw::body_limit) {
+                let key = input.parse::<kw::body_limit>()?;
+                input.parse::<Token![=]>()?;
+                if body_limit.replace(input.parse::<Expr>()?).is_some() {
+                    return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
+                }
+                input.parse::<Token![;]>()?;
+            } else if lookahead.peek(kw::routes) {
+                let key = input.parse::<kw::routes>()?;
+                let content;
+                braced!(content in input);
+                if items.replace(parse_items(&content)?).is_some() {
+                    return Err(syn::Error::new(key.span, "`routes` is declared twice"));
+                }
+            } else {
+                return Err(lookahead.error());
+            }
+        }
+        Ok(AppDef {
+            name: name.unwrap_or_else(|| Ident::new("App", proc_macro2::Span::call_site())),
+            state: state.unwrap_or_else(|| syn::parse_quote!(())),
+            body_limit,
+            items: items.ok_or_else(|| {
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "an app needs a `routes { ... }` block\n\nhelp: add `routes { GET \"/\" => home, public; }`",
+                )
+            })?,
+        })
+    }
+}
+
+fn set_once(slot: &mut Option<Ident>, value: Ident, what: &str) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(
+            value.span(),
+            format!("`{what}` is set twice"),
+        ));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn parse_items(input: ParseStream<'_>) -> syn::Result<Vec<Item>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(input.parse()?);
+    }
+    Ok(items)
+}
+
+impl Parse for Item {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(kw::group) {
+            input.parse::<kw::group>()?;
+            let prefix: LitStr = input.parse()?;
+            let options = if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+                parse_options(input, |input| input.peek(syn::token::Brace))?
+            } else {
+                Options::default()
+            };
+            reject_resource_options(&options, "a group")?;
+            let content;
+            braced!(content in input);
+            return Ok(Item::Group(GroupDef {
+                prefix,
+                options,
+                items: parse_items(&content)?,
+            }));
+        }
+        if input.peek(kw::resource) {
+            input.parse::<kw::resource>()?;
+            let template: LitStr = input.parse()?;
+            input.parse::<Token![=>]>()?;
+            let controller: Path = input.call(Path::parse_mod_style)?;
+            let options = parse_route_options(input)?;
+            return Ok(Item::Resource(ResourceDef {
+                template,
+                controller,
+                options,
+            }));
+        }
+        let method_ident = input.call(Ident::parse_any).map_err(|err| {
+            syn::Error::new(
+                err.span(),
+                "expected a route (`GET \"/path\" => handler, public;`), `group` or `resource`",
+            )
+        })?;
+        let method = Method::from_name(&method_ident.to_string()).ok_or_else(|| {
+            syn::Error::new(
+                method_ident.span(),
+                format!(
+                    "unknown HTTP method `{method_ident}`\n\nhelp: use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS, or `group` / `resource`"
+                ),
+            )
+        })?;
+        let template: LitStr = input.parse()?;
+        input.parse::<Token![=>]>()?;
+        let handler: Path = input.parse()?;
+        let options = parse_route_options(input)?;
+        reject_resource_options(&options, "a route")?;
+        Ok(Item::Route(RouteDef {
+            method: (method, method_ident.span()),
+            template,
+            handler,
+            options,
+        }))
+    }
+}
+
+fn reject_resource_options(options: &Options, what: &str) -> syn::Result<()> {
+    if let Some(list) = options.only.as_ref().or(options.except.as_ref()) {
+        let span = list
+            .first()
+            .map_or_else(proc_macro2::Span::call_site, Ident::span);
+        return Err(syn::Error::new(
+            span,
+            format!("`only` and `except` apply to resources, not to {what}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `, option, option;` after a route or resource.
+fn parse_route_options(input: ParseStream<'_>) -> syn::Result<Options> {
+    let options = if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+        parse_options(input, |input| input.peek(Token![;]))?
+    } else {
+        Options::default()
+    };
+    input.parse::<Token![;]>()?;
+    Ok(options)
+}
+
+fn parse_options(
+    input: ParseStream<'_>,
+    at_end: impl Fn(ParseStream<'_>) -> bool,
+) -> syn::Result<Options> {
+    let mut options = Options::default();
+    while !at_end(input) && !input.is_empty() {
+        let lookahead = input.lookahead1();
+        if lookahead.peek(kw::public) {
+            let key = input.parse::<kw::public>()?;
+            set_access(&mut options, Access::Public(key.span), key.span)?;
+        } else if lookahead.peek(kw::authorize) {
+            let key = input.parse::<kw::authorize>()?;
+            input.parse::<Token![=]>()?;
+            let check: Path = input.parse()?;
+            set_access(&mut options, Access::Authorize(check), key.span)?;
+        } else if lookahead.peek(kw::name) {
+            let key = input.parse::<kw::name>()?;
+            input.parse::<Token![=]>()?;
+            let parts = Punctuated::<Ident, Token![.]>::parse_separated_nonempty(input)?;
+            if options.name.replace(parts.into_iter().collect()).is_some() {
+                return Err(syn::Error::new(key.span, "`name` is set twice"));
+            }
+        } else if lookahead.peek(kw::body_limit) {
+            let key = input.parse::<kw::body_limit>()?;
+            input.parse::<Token![=]>()?;
+            let limit = Expr::parse_without_eager_brace(input)?;
+            if options.body_limit.replace(limit).is_some() {
+                return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
+            }
+        } else if lookahead.peek(kw::only) || lookahead.peek(kw::except) {
+            let is_only = input.peek(kw::only);
+            let key_span = input.call(Ident::parse_any)?.span();
+            input.parse::<Token![=]>()?;
+            let content;
+            bracketed!(content in input);
+            let actions: Vec<Ident> = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?
+                .into_iter()
+                .collect();
+            let slot = if is_only {
+                &mut options.only
+            } else {
+                &mut options.except
+            };
+            if slot.replace(actions).is_some() {
+                return Err(syn::Error::new(key_span, "this option is set twice"));
+            }
+        } else {
+            return Err(lookahead.error());
+        }
+        if at_end(input) {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(options)
+}
+
+fn set_access(options: &mut Options, access: Access, span: proc_macro2::Span) -> syn::Result<()> {
+    if options.access.is_some() {
+        return Err(syn::Error::new(
+            span,
+            "a route makes one authorization decision: `public` or `authorize = ...`, not both",
+        ));
+    }
+    options.access = Some(access);
+    Ok(())
+}

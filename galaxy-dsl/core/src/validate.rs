@@ -1,0 +1,493 @@
+//! Validation: flattens groups and resources into one ordered route list, parses every path
+//! template, and checks what must hold before code is generated. Every error of an invocation
+//! is collected, not only the first.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, LitStr, Path};
+
+use crate::model::{Access, AppDef, Item, Method, Options, ResourceDef, RouteDef};
+use crate::template::{self, ParamType, Segment, Template, TemplateError};
+
+/// A route after flattening: full template, inherited options resolved.
+#[derive(Debug)]
+pub struct FlatRoute {
+    /// Its method.
+    pub method: Method,
+    /// The full template, group prefixes included.
+    pub template: Template,
+    /// Where errors about it point: its template literal.
+    pub span: Span,
+    /// The handler function.
+    pub handler: Path,
+    /// The route's name, as its parts.
+    pub name: Option<Vec<Ident>>,
+    /// Its authorization decision (inherited from its group when it has none of its own).
+    pub access: Option<Access>,
+    /// Its body limit, if it or a group sets one.
+    pub body_limit: Option<Expr>,
+    /// The index of its endpoint (the routes sharing its path pattern).
+    pub endpoint: usize,
+}
+
+/// Routes with the same path pattern, answered by method.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The pattern (parameter names from its first route).
+    pub template: Template,
+    /// Indices of its routes, in declaration order.
+    pub routes: Vec<usize>,
+}
+
+/// A validated app, ready to expand.
+#[derive(Debug)]
+pub struct ValidApp {
+    /// The routes, in declaration order.
+    pub routes: Vec<FlatRoute>,
+    /// The distinct path patterns, in order of first declaration: the order they are tried in.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// Collects every error of one invocation.
+#[derive(Debug, Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    /// Adds an error.
+    pub fn push(&mut self, err: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(err),
+            None => self.0 = Some(err),
+        }
+    }
+
+    /// Adds an error built from a span, a message and a help line.
+    pub fn add(
+        &mut self,
+        span: Span,
+        message: impl std::fmt::Display,
+        help: impl std::fmt::Display,
+    ) {
+        self.push(syn::Error::new(span, format!("{message}\n\nhelp: {help}")));
+    }
+
+    /// The combined error, if any.
+    pub fn into_result(self) -> Result<(), syn::Error> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// Parses a template literal, reporting errors at (as near as the compiler allows) the
+/// offending characters.
+fn parse_literal(lit: &LitStr, errors: &mut Errors) -> Option<Template> {
+    let text = lit.value();
+    template::parse(&text)
+        .map_err(|err| errors.push(template_error(lit, &text, &err)))
+        .ok()
+}
+
+fn template_error(lit: &LitStr, text: &str, err: &TemplateError) -> syn::Error {
+    // `subspan` points inside the literal on compilers that support it (nightly); elsewhere the
+    // excerpt in the message shows the place.
+    let span = lit
+        .token()
+        .subspan(err.range.start + 1..err.range.end + 1)
+        .unwrap_or_else(|| lit.span());
+    syn::Error::new(
+        span,
+        format!(
+            "{}\n{}\n\nhelp: {}",
+            err.message,
+            err.excerpt(text),
+            err.help
+        ),
+    )
+}
+
+struct Inherited<'a> {
+    prefix: Template,
+    access: Option<&'a Access>,
+    body_limit: Option<&'a Expr>,
+}
+
+/// Flattens and validates `app`. The routes come back even when there are errors, so the
+/// caller can still generate what does not depend on them being right (the URL helpers).
+pub fn validate(app: &AppDef) -> (ValidApp, Result<(), syn::Error>) {
+    let mut errors = Errors::default();
+    let mut routes = Vec::new();
+    let root = Inherited {
+        prefix: Template {
+            segments: Vec::new(),
+        },
+        access: None,
+        body_limit: None,
+    };
+    flatten(&app.items, &root, &mut routes, &mut errors);
+    let endpoints = group_endpoints(&mut routes);
+    check_access(&routes, &mut errors);
+    check_duplicates_and_shadowing(&routes, &endpoints, &mut errors);
+    check_names(&routes, &mut errors);
+    (ValidApp { routes, endpoints }, errors.into_result())
+}
+
+fn flatten(
+    items: &[Item],
+    inherited: &Inherited<'_>,
+    out: &mut Vec<FlatRoute>,
+    errors: &mut Errors,
+) {
+    for item in items {
+        match item {
+            Item::Route(route) => flatten_route(route, inherited, out, errors),
+            Item::Group(group) => {
+                let Some(prefix) = parse_literal(&group.prefix, errors) else {
+                    continue;
+                };
+                let inner = Inherited {
+                    prefix: template::join(&inherited.prefix, &prefix),
+                    access: group.options.access.as_ref().or(inherited.access),
+                    body_limit: group.options.body_limit.as_ref().or(inherited.body_limit),
+                };
+                if let Some(name) = &group.options.name {
+                    errors.add(
+                        name[0].span(),
+                        "a group cannot have a `name`",
+                        "route names are absolute: write the full name on each route, e.g. `name = admin.users.index`",
+                    );
+                }
+                check_params_unique(&inner.prefix, &group.prefix, errors);
+                flatten(&group.items, &inner, out, errors);
+            }
+            Item::Resource(resource) => flatten_resource(resource, inherited, out, errors),
+        }
+    }
+}
+
+fn flat_route(
+    method: Method,
+    template: Template,
+    span: Span,
+    handler: Path,
+    name: Option<Vec<Ident>>,
+    options: &Options,
+    inherited: &Inherited<'_>,
+) -> FlatRoute {
+    FlatRoute {
+        method,
+        template,
+        span,
+        handler,
+        name,
+        access: options.access.clone().or_else(|| inherited.access.cloned()),
+        body_limit: options
+            .body_limit
+            .clone()
+            .or_else(|| inherited.body_limit.cloned()),
+        endpoint: usize::MAX,
+    }
+}
+
+fn flatten_route(
+    route: &RouteDef,
+    inherited: &Inherited<'_>,
+    out: &mut Vec<FlatRoute>,
+    errors: &mut Errors,
+) {
+    let Some(template) = parse_literal(&route.template, errors) else {
+        return;
+    };
+    let template = template::join(&inherited.prefix, &template);
+    check_params_unique(&template, &route.template, errors);
+    out.push(flat_route(
+        route.method.0,
+        template,
+        route.template.span(),
+        route.handler.clone(),
+        route.options.name.clone(),
+        &route.options,
+        inherited,
+    ));
+}
+
+/// Laravel's resource actions, in the order they are tried (`create` before `show`, so a
+/// string member parameter does not shadow it).
+const ACTIONS: [(&str, Method, bool, Option<&str>); 8] = [
+    ("index", Method::Get, false, None),
+    ("create", Method::Get, false, Some("create")),
+    ("store", Method::Post, false, None),
+    ("show", Method::Get, true, None),
+    ("edit", Method::Get, true, Some("edit")),
+    ("update", Method::Put, true, None),
+    ("update", Method::Patch, true, None),
+    ("destroy", Method::Delete, true, None),
+];
+
+fn flatten_resource(
+    resource: &ResourceDef,
+    inherited: &Inherited<'_>,
+    out: &mut Vec<FlatRoute>,
+    errors: &mut Errors,
+) {
+    let Some(template) = parse_literal(&resource.template, errors) else {
+        return;
+    };
+    if !matches!(template.segments.last(), Some(Segment::Param(_))) {
+        errors.add(
+            resource.template.span(),
+            "a resource template must end with its member parameter",
+            "write the collection path and the parameter, e.g. `resource \"/photos/{photo: u64}\" => photos`",
+        );
+        return;
+    }
+    let member = template::join(&inherited.prefix, &template);
+    check_params_unique(&member, &resource.template, errors);
+    let collection = Template {
+        segments: member.segments[..member.segments.len() - 1].to_vec(),
+    };
+    let options = &resource.options;
+    for list in [&options.only, &options.except].into_iter().flatten() {
+        for action in list {
+            if !ACTIONS.iter().any(|(name, ..)| action == name) {
+                errors.add(
+                    action.span(),
+                    format!("unknown resource action `{action}`"),
+                    "the actions are index, create, store, show, edit, update and destroy",
+                );
+            }
+        }
+    }
+    let wanted = |action: &str| {
+        options
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|a| a == action))
+            && !options
+                .except
+                .as_ref()
+                .is_some_and(|except| except.iter().any(|a| a == action))
+    };
+    let base_name = options.name.clone().unwrap_or_else(|| {
+        resource
+            .controller
+            .segments
+            .last()
+            .map(|s| vec![s.ident.clone()])
+            .unwrap_or_default()
+    });
+    for (action, method, on_member, suffix) in ACTIONS {
+        if !wanted(action) {
+            continue;
+        }
+        let mut template = if on_member {
+            member.clone()
+        } else {
+            collection.clone()
+        };
+        if let Some(suffix) = suffix {
+            template.segments.push(Segment::Literal(suffix.to_owned()));
+        }
+        let span = resource.template.span();
+        let mut handler = resource.controller.clone();
+        handler
+            .segments
+            .push(Ident::new(action, resource.controller.span()).into());
+        // PATCH shares `update` with PUT; the name belongs to the PUT route.
+        let name = (method != Method::Patch).then(|| {
+            let mut name = base_name.clone();
+            name.push(Ident::new(action, span));
+            name
+        });
+        out.push(flat_route(
+            method, template, span, handler, name, options, inherited,
+        ));
+    }
+}
+
+fn check_params_unique(template: &Template, lit: &LitStr, errors: &mut Errors) {
+    let mut seen = Vec::new();
+    for name in template.segments.iter().filter_map(Segment::param_name) {
+        if seen.contains(&name) {
+            errors.add(
+                lit.span(),
+                format!(
+                    "the parameter `{name}` appears twice in this route (once in a group prefix)"
+                ),
+                "give each parameter its own name",
+            );
+            return;
+        }
+        seen.push(name);
+    }
+}
+
+fn group_endpoints(routes: &mut [FlatRoute]) -> Vec<Endpoint> {
+    let mut endpoints: Vec<Endpoint> = Vec::new();
+    for (i, route) in routes.iter_mut().enumerate() {
+        let same = |e: &Endpoint| {
+            e.template.segments.len() == route.template.segments.len()
+                && e.template
+                    .segments
+                    .iter()
+                    .zip(&route.template.segments)
+                    .all(|(a, b)| a.same_pattern(b))
+        };
+        route.endpoint = match endpoints.iter().position(same) {
+            Some(found) => {
+                endpoints[found].routes.push(i);
+                found
+            }
+            None => {
+                endpoints.push(Endpoint {
+                    template: route.template.clone(),
+                    routes: vec![i],
+                });
+                endpoints.len() - 1
+            }
+        };
+    }
+    endpoints
+}
+
+fn describe(route: &FlatRoute) -> String {
+    format!("{} {}", route.method.as_str(), route.template)
+}
+
+fn check_access(routes: &[FlatRoute], errors: &mut Errors) {
+    for route in routes.iter().filter(|r| r.access.is_none()) {
+        errors.add(
+            route.span,
+            format!(
+                "route `{}` makes no authorization decision",
+                describe(route)
+            ),
+            "add `public` to let anyone call it, or `authorize = check` to guard it",
+        );
+    }
+}
+
+fn check_duplicates_and_shadowing(
+    routes: &[FlatRoute],
+    endpoints: &[Endpoint],
+    errors: &mut Errors,
+) {
+    for endpoint in endpoints {
+        for (k, &j) in endpoint.routes.iter().enumerate() {
+            if let Some(&i) = endpoint.routes[..k]
+                .iter()
+                .find(|&&i| routes[i].method == routes[j].method)
+            {
+                errors.add(
+                    routes[j].span,
+                    format!("duplicate route `{}`", describe(&routes[j])),
+                    "remove one of them, or change its method or path",
+                );
+                errors.push(syn::Error::new(
+                    routes[i].span,
+                    format!("note: `{}` is first declared here", describe(&routes[i])),
+                ));
+            }
+        }
+    }
+    for (j, later) in endpoints.iter().enumerate() {
+        if let Some(earlier) = endpoints[..j]
+            .iter()
+            .find(|e| covers(&e.template.segments, &later.template.segments))
+        {
+            let (first, shadowed) = (&routes[earlier.routes[0]], &routes[later.routes[0]]);
+            errors.add(
+                shadowed.span,
+                format!(
+                    "route `{}` can never match: `{}`, declared earlier, matches every path it does",
+                    describe(shadowed),
+                    describe(first)
+                ),
+                "routes are tried in declaration order: declare the more specific route first, or narrow the earlier one's parameter type",
+            );
+        }
+    }
+}
+
+/// `true` when every path `b` matches, `a` matches too.
+pub fn covers(a: &[Segment], b: &[Segment]) -> bool {
+    for (i, sa) in a.iter().enumerate() {
+        if matches!(sa, Segment::Wildcard(_)) {
+            return b.len() > i;
+        }
+        let Some(sb) = b.get(i) else { return false };
+        let covered = match (sa, sb) {
+            (Segment::Literal(x), Segment::Literal(y)) => x == y,
+            (Segment::Param(p), Segment::Literal(text)) => param_accepts(p, text),
+            (Segment::Param(p), Segment::Param(q)) => p.accepts_all_of(q),
+            _ => false,
+        };
+        if !covered {
+            return false;
+        }
+    }
+    a.len() == b.len()
+}
+
+fn param_accepts(param: &template::Param, text: &str) -> bool {
+    if let Some(pattern) = &param.regex {
+        return regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(text));
+    }
+    match param.ty {
+        ParamType::String => true,
+        ParamType::Bool => text == "true" || text == "false",
+        ParamType::Unsigned(bits, _) => text
+            .parse::<u128>()
+            .is_ok_and(|v| bits >= 128 || v < 1u128 << bits),
+        ParamType::Signed(bits, _) => text.parse::<i128>().is_ok_and(|v| {
+            bits >= 128 || (-(1i128 << (bits - 1))..1i128 << (bits - 1)).contains(&v)
+        }),
+    }
+}
+
+fn check_names(routes: &[FlatRoute], errors: &mut Errors) {
+    let mut seen: Vec<(String, &FlatRoute)> = Vec::new();
+    for route in routes {
+        let Some(name) = &route.name else { continue };
+        let dotted = name
+            .iter()
+            .map(Ident::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == dotted) {
+            errors.add(
+                name[0].span(),
+                format!(
+                    "the route name `{dotted}` is already used by `{}`",
+                    describe(first)
+                ),
+                "route names must be unique: they name the URL helpers",
+            );
+        } else {
+            seen.push((dotted, route));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segs(t: &str) -> Vec<Segment> {
+        template::parse(t).unwrap().segments
+    }
+
+    #[test]
+    fn coverage_follows_matching_order() {
+        assert!(covers(&segs("/users/{name}"), &segs("/users/new")));
+        assert!(covers(&segs("/users/{name}"), &segs("/users/{id: u64}")));
+        assert!(!covers(&segs("/users/{id: u64}"), &segs("/users/new")));
+        assert!(covers(&segs("/users/{id: u64}"), &segs("/users/42")));
+        assert!(!covers(&segs("/users/new"), &segs("/users/{name}")));
+        assert!(covers(&segs("/files/{*rest}"), &segs("/files/a/b")));
+        assert!(!covers(&segs("/files/{*rest}"), &segs("/files")));
+        assert!(!covers(&segs("/a/{x}"), &segs("/a/{*rest}")));
+        assert!(covers(&segs("/s/{s ~ [a-z]+}"), &segs("/s/abc")));
+        assert!(!covers(&segs("/s/{s ~ [a-z]+}"), &segs("/s/ABC")));
+        assert!(!covers(&segs("/n/{n: u8}"), &segs("/n/256")));
+        assert!(covers(&segs("/n/{n: i8}"), &segs("/n/-128")));
+    }
+}

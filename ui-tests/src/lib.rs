@@ -1,0 +1,1 @@
+//! trybuild suites; see tests/.
