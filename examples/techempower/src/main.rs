@@ -1,1 +1,10 @@
-fn main() {}
+//! Serves the benchmark on `$PORT` (default 8080) with one single-threaded runtime per core.
+
+use galaxy_core::{ServerConfig, Workers};
+use techempower::Benchmark;
+
+fn main() -> Result<(), galaxy_core::Error> {
+    let mut config = ServerConfig::from_env()?;
+    config.workers = Workers::PerCore { threads: 0 };
+    galaxy_core::serve(Benchmark::new(()), config)
+}

@@ -227,7 +227,7 @@ fn parse_options(
         } else {
             return Err(lookahead.error());
         }
-        if at_end(input) {
+        if at_end(input) || input.is_empty() {
             break;
         }
         input.parse::<Token![,]>()?;
@@ -244,4 +244,53 @@ fn set_access(options: &mut Options, access: Access, span: proc_macro2::Span) ->
     }
     options.access = Some(access);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn parse_err(tokens: proc_macro2::TokenStream) -> String {
+        syn::parse2::<AppDef>(tokens).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_settings_and_defaults() {
+        let def: AppDef = syn::parse2(quote! {
+            app = Shop; state = AppState; body_limit = 1024;
+            routes { GET "/" => home, public; }
+        })
+        .unwrap();
+        assert_eq!(def.name, "Shop");
+        assert!(def.body_limit.is_some());
+        let def: AppDef = syn::parse2(quote! { routes { } }).unwrap();
+        assert_eq!(def.name, "App");
+    }
+
+    #[test]
+    fn rejects_what_is_not_the_grammar() {
+        assert!(parse_err(quote! { app = A; }).starts_with("an app needs a `routes"));
+        assert!(
+            parse_err(quote! { routes { FETCH "/" => h, public; } })
+                .starts_with("unknown HTTP method `FETCH`")
+        );
+        assert!(
+            parse_err(quote! { routes { GET "/" => h, public, authorize = f; } })
+                .starts_with("a route makes one authorization decision")
+        );
+        assert!(
+            parse_err(quote! { routes { GET "/" => h, only = [index]; } })
+                .starts_with("`only` and `except` apply to resources")
+        );
+        let missing_semicolon = parse_err(quote! { routes { GET "/" => h, public } });
+        assert!(
+            missing_semicolon.contains("expected `;`"),
+            "{missing_semicolon}"
+        );
+        assert!(
+            parse_err(quote! { state = (); state = (); routes {} })
+                .contains("`state` is set twice")
+        );
+    }
 }

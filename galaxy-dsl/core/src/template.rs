@@ -224,8 +224,9 @@ fn is_identifier(name: &str) -> bool {
 /// Parses a template. `allow_root` accepts `/` alone (routes may be `/`, and so may a group).
 pub fn parse(template: &str) -> Result<Template, TemplateError> {
     if !template.starts_with('/') {
+        let first = template.chars().next().map_or(0, char::len_utf8);
         return Err(TemplateError::new(
-            0..template.len().min(1),
+            0..first,
             "a path template must start with `/`",
             format!("write `/{template}`"),
         ));

@@ -383,7 +383,7 @@ fn check_duplicates_and_shadowing(
                 );
                 errors.push(syn::Error::new(
                     routes[i].span,
-                    format!("note: `{}` is first declared here", describe(&routes[i])),
+                    format!("`{}` is first declared here", describe(&routes[i])),
                 ));
             }
         }
@@ -489,5 +489,108 @@ mod tests {
         assert!(!covers(&segs("/s/{s ~ [a-z]+}"), &segs("/s/ABC")));
         assert!(!covers(&segs("/n/{n: u8}"), &segs("/n/256")));
         assert!(covers(&segs("/n/{n: i8}"), &segs("/n/-128")));
+    }
+}
+
+#[cfg(test)]
+mod app_tests {
+    use super::*;
+    use crate::model::AppDef;
+    use quote::quote;
+
+    fn validated(tokens: proc_macro2::TokenStream) -> (ValidApp, Result<(), syn::Error>) {
+        let def: AppDef = syn::parse2(tokens).expect("parses");
+        validate(&def)
+    }
+
+    fn messages(result: Result<(), syn::Error>) -> Vec<String> {
+        result
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string().lines().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn groups_and_resources_flatten_in_order_with_inherited_options() {
+        let (app, result) = validated(quote! {
+            routes {
+                GET "/" => home, public;
+                group "/admin", authorize = is_admin, body_limit = 10 {
+                    GET "/users/{id: u64}" => users::show, name = admin.users.show;
+                    DELETE "/users/{id: u64}" => users::destroy, public;
+                }
+                resource "/photos/{photo: u64}" => photos, only = [index, show], public;
+            }
+        });
+        result.unwrap();
+        let paths: Vec<String> = app
+            .routes
+            .iter()
+            .map(|r| format!("{} {}", r.method.as_str(), r.template))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "GET /",
+                "GET /admin/users/{id: u64}",
+                "DELETE /admin/users/{id: u64}",
+                "GET /photos",
+                "GET /photos/{photo: u64}",
+            ]
+        );
+        assert!(matches!(app.routes[1].access, Some(Access::Authorize(_))));
+        assert!(matches!(app.routes[2].access, Some(Access::Public(_))));
+        assert!(app.routes[1].body_limit.is_some());
+        assert_eq!(app.endpoints.len(), 4, "GET and DELETE share one path");
+        assert_eq!(app.endpoints[1].routes, [1, 2]);
+    }
+
+    #[test]
+    fn every_error_of_an_invocation_is_reported() {
+        let (_, result) = validated(quote! {
+            routes {
+                GET "/a" => a;
+                GET "/b/{x: float}" => b, public;
+                GET "/c" => c, name = same, public;
+                GET "/c" => c, name = same, public;
+                resource "/photos" => photos, public;
+            }
+        });
+        assert_eq!(
+            messages(result),
+            [
+                "unknown path parameter type `float`",
+                "a resource template must end with its member parameter",
+                "route `GET /a` makes no authorization decision",
+                "duplicate route `GET /c`",
+                "`GET /c` is first declared here",
+                "the route name `same` is already used by `GET /c`",
+            ]
+        );
+    }
+
+    #[test]
+    fn shadowing_is_found_across_methods_and_groups() {
+        let (_, result) = validated(quote! {
+            routes {
+                group "/api" { GET "/{anything}" => a, public; }
+                POST "/api/items" => b, public;
+            }
+        });
+        assert_eq!(
+            messages(result),
+            [
+                "route `POST /api/items` can never match: `GET /api/{anything: String}`, declared earlier, matches every path it does"
+            ]
+        );
+    }
+
+    #[test]
+    fn resource_options_are_checked() {
+        let (_, result) = validated(quote! {
+            routes { resource "/p/{p: u64}" => p, only = [index, publish], public; }
+        });
+        assert_eq!(messages(result), ["unknown resource action `publish`"]);
     }
 }

@@ -1,0 +1,32 @@
+//! The TechEmpower benchmark tests (see `shared/TFB-RULES.md`) as an ordinary Galaxy app.
+//! The database tests arrive with galaxy-orm.
+
+use galaxy_core::prelude::*;
+use serde::Serialize;
+
+galaxy_core::app! {
+    app = Benchmark;
+    routes {
+        GET "/plaintext" => plaintext, name = plaintext, public;
+        GET "/json" => json, name = json, public;
+    }
+}
+
+/// `Hello, World!` as `text/plain`.
+pub async fn plaintext() -> &'static str {
+    "Hello, World!"
+}
+
+/// The JSON test's message, serialized anew for every request as the rules require.
+#[derive(Debug, Serialize)]
+pub struct Message {
+    /// Always `Hello, World!`.
+    pub message: &'static str,
+}
+
+/// `{"message":"Hello, World!"}` as `application/json`.
+pub async fn json() -> Json<Message> {
+    Json(Message {
+        message: "Hello, World!",
+    })
+}

@@ -1,0 +1,19 @@
+galaxy_core::app! {
+    app = Api;
+    routes {
+        group "/api" {
+            GET "/items/{id: u64}" => item, public;
+            POST "/items/{id: u32}" => update_item, public;
+        }
+    }
+}
+
+async fn item() -> &'static str {
+    "item"
+}
+
+async fn update_item() -> &'static str {
+    "updated"
+}
+
+fn main() {}

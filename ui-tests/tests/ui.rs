@@ -1,0 +1,12 @@
+//! Compile-time guarantees of the DSLs: each `fail/` case is one mistake the compiler must
+//! reject with the message in its `.stderr`; each `pass/` case must compile.
+//!
+//! Bless new expectations with `TRYBUILD=overwrite cargo test -p ui-tests`, then read every
+//! changed `.stderr`.
+
+#[test]
+fn routes() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("routes/pass/*.rs");
+    cases.compile_fail("routes/fail/*.rs");
+}
