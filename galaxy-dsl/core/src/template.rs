@@ -10,7 +10,7 @@
 //! - `{*name}`: the rest of the path (last segment only).
 //!
 //! The parser works on plain `&str` and reports byte ranges, so the fuzz target and unit tests
-//! call it without a compiler; [`crate::app`] turns the ranges into spans.
+//! call it without a compiler; [`crate::app()`] turns the ranges into spans.
 
 use std::fmt;
 use std::ops::Range;

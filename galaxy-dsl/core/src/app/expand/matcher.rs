@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{params_type, variant};
+use crate::app::validate::ValidApp;
 use crate::template::{ParamType, Segment};
-use crate::validate::ValidApp;
 
 fn fixed_len(segments: &[Segment]) -> Option<usize> {
     (!matches!(segments.last(), Some(Segment::Wildcard(_)))).then_some(segments.len())

@@ -6,7 +6,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr, Path};
 
-use crate::model::{Access, AppDef, Item, Method, Options, ResourceDef, RouteDef};
+use crate::app::model::{Access, AppDef, Item, Method, Options, ResourceDef, RouteDef};
 use crate::template::{self, ParamType, Segment, Template, TemplateError};
 
 /// A route after flattening: full template, inherited options resolved.
@@ -495,7 +495,7 @@ mod tests {
 #[cfg(test)]
 mod app_tests {
     use super::*;
-    use crate::model::AppDef;
+    use crate::app::model::AppDef;
     use quote::quote;
 
     fn validated(tokens: proc_macro2::TokenStream) -> (ValidApp, Result<(), syn::Error>) {

@@ -6,9 +6,9 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
-use crate::model::{Access, AppDef, Method};
+use crate::app::model::{Access, AppDef, Method};
+use crate::app::validate::{Endpoint, FlatRoute, ValidApp};
 use crate::template::{ParamType, Segment, Template};
-use crate::validate::{Endpoint, FlatRoute, ValidApp};
 
 mod helpers;
 mod matcher;

@@ -6,8 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::Ident;
 
+use crate::app::validate::{FlatRoute, ValidApp};
 use crate::template::{ParamType, Segment};
-use crate::validate::{FlatRoute, ValidApp};
 
 #[derive(Default)]
 struct Module {

@@ -1,11 +1,11 @@
-//! `syn` parsing of `app!` into the [`crate::model`] types.
+//! `syn` parsing of `app!` into the [`crate::app::model`] types.
 
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, LitStr, Path, Token, Type, braced, bracketed};
 
-use crate::model::{Access, AppDef, GroupDef, Item, Method, Options, ResourceDef, RouteDef};
+use crate::app::model::{Access, AppDef, GroupDef, Item, Method, Options, ResourceDef, RouteDef};
 
 mod kw {
     syn::custom_keyword!(app);
