@@ -5,8 +5,10 @@
 //! length from `size_hint`, so it writes `Content-Length` instead of chunked encoding.
 
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
@@ -22,9 +24,56 @@ pub struct Body(Inner);
 enum Inner {
     Empty,
     Full(Option<Bytes>),
-    Incoming(hyper::body::Incoming),
+    Incoming(Incoming),
     Boxed(BoxedBody),
 }
+
+/// A request body read from a connection, which fails with [`BodyTimeout`] when the client
+/// sends nothing of it for `idle_timeout`: hyper itself would wait for it forever.
+struct Incoming {
+    body: hyper::body::Incoming,
+    idle_timeout: Duration,
+    /// Armed the first time the body has nothing to give (so a body that is already there
+    /// costs no timer), pushed back after every piece that arrives.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Incoming {
+    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match http_body::Body::poll_frame(Pin::new(&mut self.body), cx) {
+            Poll::Ready(frame) => {
+                if let Some(deadline) = &mut self.deadline {
+                    let next = tokio::time::Instant::now() + self.idle_timeout;
+                    deadline.as_mut().reset(next);
+                }
+                Poll::Ready(frame.map(|frame| frame.map_err(Into::into)))
+            }
+            Poll::Pending => {
+                let idle_timeout = self.idle_timeout;
+                let deadline = self
+                    .deadline
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle_timeout)));
+                match deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimeout)))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+/// The error of a request body whose client stopped sending it (see
+/// [`crate::ServerConfig::body_read_timeout`]).
+#[derive(Debug)]
+pub(crate) struct BodyTimeout;
+
+impl fmt::Display for BodyTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the client stopped sending the request body")
+    }
+}
+
+impl std::error::Error for BodyTimeout {}
 
 impl Body {
     /// A body with no bytes.
@@ -52,8 +101,14 @@ impl Body {
         Self(Inner::Boxed(Box::pin(body.map_err(Into::into))))
     }
 
-    pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
-        Self(Inner::Incoming(body))
+    /// A request body from a connection; reading it fails when nothing of it arrives for
+    /// `idle_timeout`.
+    pub(crate) fn incoming(body: hyper::body::Incoming, idle_timeout: Duration) -> Self {
+        Self(Inner::Incoming(Incoming {
+            body,
+            idle_timeout,
+            deadline: None,
+        }))
     }
 }
 
@@ -110,7 +165,7 @@ impl http_body::Body for Body {
         match &mut self.get_mut().0 {
             Inner::Empty => Poll::Ready(None),
             Inner::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            Inner::Incoming(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
+            Inner::Incoming(incoming) => incoming.poll_frame(cx),
             Inner::Boxed(body) => body.as_mut().poll_frame(cx),
         }
     }
@@ -119,7 +174,7 @@ impl http_body::Body for Body {
         match &self.0 {
             Inner::Empty => true,
             Inner::Full(bytes) => bytes.is_none(),
-            Inner::Incoming(body) => body.is_end_stream(),
+            Inner::Incoming(incoming) => incoming.body.is_end_stream(),
             Inner::Boxed(body) => body.is_end_stream(),
         }
     }
@@ -130,7 +185,7 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
-            Inner::Incoming(body) => body.size_hint(),
+            Inner::Incoming(incoming) => incoming.body.size_hint(),
             Inner::Boxed(body) => body.size_hint(),
         }
     }

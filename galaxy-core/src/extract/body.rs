@@ -5,6 +5,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::{Context, FromRequest, Rejection, ViaRequest};
 use crate::Body;
+use crate::body::BodyTimeout;
 use crate::request::Request;
 
 /// Reads the whole body, refusing more than `limit` bytes with `413 Payload Too Large`.
@@ -30,6 +31,11 @@ pub(crate) async fn read_body(req: Request, limit: usize) -> Result<Bytes, Rejec
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(err) if err.downcast_ref::<BodyTimeout>().is_some() => Err(Rejection::for_request(
+            &parts.headers,
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body stopped arriving",
+        )),
         Err(err) => {
             tracing::debug!(error = %err, "failed to read a request body");
             Err(Rejection::for_request(

@@ -1,70 +1,21 @@
 //! The accept loop: one per listener, serving each connection on its own task.
 
-use std::convert::Infallible;
-use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::{GracefulConnection, GracefulShutdown};
-use tokio::io::AsyncWriteExt;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::ServerConfig;
-use crate::pipeline::Pipeline;
-use crate::{App, Body};
+use super::connection::{Connection, ServedRef, connection_builder, drive, serve_connection};
+use crate::App;
 
-/// An app together with the pipeline settings of the server that serves it.
-#[derive(Debug)]
-pub(crate) struct Served<A> {
-    app: A,
-    pipeline: Pipeline,
-}
-
-impl<A: App> Served<A> {
-    pub(crate) fn new(app: A, pipeline: Pipeline) -> Self {
-        Self { app, pipeline }
-    }
-}
-
-/// A handle every connection holds on the served app: `&'static` when the process serves it
-/// for good, an `Arc` when a [`super::Server`] may stop and drop it.
-pub(crate) trait ServedRef<A>:
-    Deref<Target = Served<A>> + Clone + Send + Sync + 'static
-{
-}
-impl<A, T> ServedRef<A> for T where T: Deref<Target = Served<A>> + Clone + Send + Sync + 'static {}
-
-/// Written to a connection over `max_connections` before it is closed.
-const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-type: text/plain\r\ncontent-length: 26\r\nconnection: close\r\n\r\nserver is at its capacity\n";
-
-fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout)
-        .max_headers(config.max_headers)
-        .max_buf_size(config.max_head_bytes)
-        .keep_alive(true)
-        // Answers to pipelined requests are flushed together, one write for a batch.
-        .pipeline_flush(true);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_header_list_size(config.max_head_bytes as u32)
-        .keep_alive_interval(Some(Duration::from_secs(30)));
-    if config.http2 {
-        builder
-    } else {
-        builder.http1_only()
-    }
-}
+/// How long, and how many bytes, a refused connection is read from before it is closed.
+const BUSY_LINGER: Duration = Duration::from_secs(1);
+const BUSY_LINGER_BYTES: u64 = 64 * 1024;
 
 pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
     listener: TcpListener,
@@ -82,20 +33,22 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) if connections.len() >= config.max_connections => {
-                    refuse_busy(stream);
+                    refuse_busy(stream, &config);
                 }
-                Ok((stream, _peer)) => {
+                Ok((stream, peer)) => {
                     // Small responses should leave at once, not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
-                    let conn = serve_connection(&builder, served.clone(), stream);
+                    let Connection { conn, first_request } =
+                        serve_connection(
+                        &builder,
+                        served.clone(),
+                        stream,
+                        Some(peer),
+                        config.body_read_timeout,
+                    );
                     let conn = graceful.watch(conn);
-                    connections.spawn(async move {
-                        // Clients that vanish mid-request are routine; nothing to report above
-                        // debug level.
-                        if let Err(err) = conn.await {
-                            tracing::debug!(error = %err, "connection ended with an error");
-                        }
-                    });
+                    let timeout = config.header_read_timeout;
+                    connections.spawn(async move { drive(conn, &first_request, timeout).await });
                 }
                 Err(err) => {
                     // Usually the process is out of file descriptors; pausing lets connections
@@ -119,27 +72,41 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
     connections.shutdown().await;
 }
 
-fn refuse_busy(stream: TcpStream) {
-    tokio::spawn(async move {
-        let mut stream = stream;
-        let _ = stream.write_all(BUSY).await;
-        let _ = stream.shutdown().await;
-    });
+/// The answer to a connection over `max_connections`, written without reading the request:
+/// under overload, a refusal must cost less than serving.
+fn busy_response(config: &ServerConfig) -> Vec<u8> {
+    const BODY: &str = "server is at its capacity\n";
+    let mut res = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\n\
+         content-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\n\
+         connection: close\r\ndate: {}\r\n",
+        BODY.len(),
+        httpdate::fmt_http_date(SystemTime::now()),
+    )
+    .into_bytes();
+    if let Some(server) = &config.server_header {
+        res.extend_from_slice(b"server: ");
+        res.extend_from_slice(server.as_bytes());
+        res.extend_from_slice(b"\r\n");
+    }
+    res.extend_from_slice(b"\r\n");
+    res.extend_from_slice(BODY.as_bytes());
+    res
 }
 
-fn serve_connection<A: App, S: ServedRef<A>>(
-    builder: &auto::Builder<TokioExecutor>,
-    served: S,
-    stream: TcpStream,
-) -> impl GracefulConnection<Error = crate::BoxError> + Send + 'static {
-    let service = service_fn(move |req: http::Request<Incoming>| {
-        let served = served.clone();
-        async move {
-            let req = req.map(Body::incoming);
-            Ok::<_, Infallible>(served.pipeline.respond(&served.app, req).await)
+fn refuse_busy(stream: TcpStream, config: &ServerConfig) {
+    let busy = busy_response(config);
+    tokio::spawn(async move {
+        let mut stream = stream;
+        if stream.write_all(&busy).await.is_err() {
+            return;
         }
+        let _ = stream.shutdown().await;
+        // Closing a socket that still holds unread request bytes makes the kernel answer with
+        // a reset, which can destroy the 503 before the client reads it; read and drop what
+        // the client sent (for a bounded time and size) so the close is orderly.
+        let (mut sent, mut sink) = ((&mut stream).take(BUSY_LINGER_BYTES), tokio::io::sink());
+        let drain = tokio::io::copy(&mut sent, &mut sink);
+        let _ = tokio::time::timeout(BUSY_LINGER, drain).await;
     });
-    builder
-        .serve_connection(TokioIo::new(stream), service)
-        .into_owned()
 }

@@ -49,6 +49,11 @@ pub struct ServerConfig {
     /// (also bounds how long an idle keep-alive connection is kept). Default 10 s.
     #[builder(default = Duration::from_secs(10))]
     pub header_read_timeout: Duration,
+    /// A client must keep a request body coming: when nothing of it arrives for this long,
+    /// reading it fails (body extractors answer `408`) and the connection is closed. It bounds
+    /// the wait between two pieces, not the whole upload. Default 30 s.
+    #[builder(default = Duration::from_secs(30))]
+    pub body_read_timeout: Duration,
     /// Most header fields a request may carry (more answers `431`). Default 100.
     #[builder(default = 100)]
     pub max_headers: usize,

@@ -4,10 +4,12 @@
 
 mod accept;
 mod config;
+mod connection;
 mod listener;
 mod signal;
 
 pub use config::{ServerConfig, Workers};
+pub use connection::serve_io;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,8 +19,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::pipeline::Pipeline;
+use crate::pipeline::Served;
 use crate::{App, Error};
-use accept::{Served, accept_loop};
+use accept::accept_loop;
 
 impl ServerConfig {
     fn pipeline(&self) -> Pipeline {

@@ -1,0 +1,142 @@
+//! One connection: hyper's HTTP/1.1-or-HTTP/2 connection around the app's pipeline, with a
+//! deadline for the first request that hyper does not enforce itself.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulConnection;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Notify;
+
+use super::ServerConfig;
+use crate::pipeline::{Served, respond};
+use crate::{App, Body, BoxError};
+
+/// A handle every connection holds on the served app: `&'static` when the process serves it
+/// for good, an `Arc` when a [`super::Server`] may stop and drop it.
+pub(crate) trait ServedRef<A>:
+    Deref<Target = Served<A>> + Clone + Send + Sync + 'static
+{
+}
+impl<A, T> ServedRef<A> for T where T: Deref<Target = Served<A>> + Clone + Send + Sync + 'static {}
+
+pub(crate) fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .max_headers(config.max_headers)
+        .max_buf_size(config.max_head_bytes)
+        .keep_alive(true)
+        // No `pipeline_flush`: it holds back writes while unparsed bytes sit in the read
+        // buffer, which is always the case after a parse error, so the 400/431/414 hyper
+        // writes for a bad head was dropped with the connection instead of being sent.
+        .pipeline_flush(false);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(config.max_head_bytes as u32)
+        .keep_alive_interval(Some(Duration::from_secs(30)));
+    if config.http2 {
+        builder
+    } else {
+        builder.http1_only()
+    }
+}
+
+/// A connection ready to be driven, and the signal its first request raises.
+pub(crate) struct Connection<C> {
+    pub(crate) conn: C,
+    pub(crate) first_request: Arc<Notify>,
+}
+
+pub(crate) fn serve_connection<A, S, I>(
+    builder: &auto::Builder<TokioExecutor>,
+    served: S,
+    io: I,
+    peer: Option<SocketAddr>,
+    body_read_timeout: Duration,
+) -> Connection<impl GracefulConnection<Error = BoxError> + Send + 'static>
+where
+    A: App,
+    S: ServedRef<A>,
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let first_request = Arc::new(Notify::new());
+    let arrived = first_request.clone();
+    // Per request only a plain load once the first request has been signalled.
+    let signalled = AtomicBool::new(false);
+    let service = service_fn(move |req: http::Request<Incoming>| {
+        if !signalled.load(Ordering::Relaxed) {
+            signalled.store(true, Ordering::Relaxed);
+            arrived.notify_one();
+        }
+        let req = req.map(|body| Body::incoming(body, body_read_timeout));
+        respond(served.clone(), req, peer).map(Ok::<_, Infallible>)
+    });
+    let conn = builder
+        .serve_connection(TokioIo::new(io), service)
+        .into_owned();
+    Connection {
+        conn,
+        first_request,
+    }
+}
+
+/// Drives `conn` to its end, closing it when no request head arrived within `timeout`.
+///
+/// hyper's header read timeout starts only once hyper-util has told HTTP/1.1 from HTTP/2, which
+/// waits for the client's first bytes without any deadline; a client that connects and sends
+/// nothing, or dribbles out the HTTP/2 preface, would hold its connection for good. After the
+/// first request, hyper's own timeout bounds every HTTP/1.1 head and idle keep-alive.
+pub(crate) async fn drive<F>(conn: F, first_request: &Notify, timeout: Duration)
+where
+    F: Future<Output = Result<(), BoxError>>,
+{
+    let mut conn = std::pin::pin!(conn);
+    let result = tokio::select! {
+        result = &mut conn => result,
+        arrived = tokio::time::timeout(timeout, first_request.notified()) => match arrived {
+            Ok(()) => conn.await,
+            Err(_) => {
+                tracing::debug!("no request within the header read timeout; closing");
+                return;
+            }
+        },
+    };
+    // Clients that vanish mid-request are routine; nothing to report above debug level.
+    if let Err(err) = result {
+        tracing::debug!(error = %err, "connection ended with an error");
+    }
+}
+
+/// Serves `app` on one connection over any byte stream (e.g. `tokio::io::duplex`), with the
+/// code path and limits of [`super::Server`], until the connection ends. For fuzz targets and
+/// tests that need the wire format without a socket; not a public API.
+///
+/// Needs a tokio runtime with the time driver enabled (hyper's timeouts run on it).
+#[doc(hidden)]
+pub async fn serve_io<A, I>(app: A, io: I, config: &ServerConfig)
+where
+    A: App,
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let builder = connection_builder(config);
+    let served = Arc::new(Served::new(app, config.pipeline()));
+    let Connection {
+        conn,
+        first_request,
+    } = serve_connection(&builder, served, io, None, config.body_read_timeout);
+    drive(conn, &first_request, config.header_read_timeout).await;
+}
