@@ -1,0 +1,166 @@
+//! Every route of the hello app, through the in-process test client, and once over a real
+//! socket.
+
+use galaxy_core::{App, Server, ServerConfig, TestClient};
+use hello::{AppState, Hello, routes};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const KEY: &str = "test-key";
+
+fn client() -> TestClient<Hello> {
+    TestClient::new(Hello::new(AppState::new(KEY)))
+}
+
+#[tokio::test]
+async fn the_home_page_links_to_the_other_routes() {
+    let res = client().get("/").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
+    let page = res.text();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for link in [
+        r#"href="/hello/world""#,
+        r#"href="/api/greetings/world?shout=true""#,
+        r#"href="/api/stats""#,
+        r#"action="/hello""#,
+    ] {
+        assert!(page.contains(link), "{link} missing from {page}");
+    }
+}
+
+#[tokio::test]
+async fn the_greeting_page_escapes_the_name() {
+    let client = client();
+    let res = client.get("/hello/Ada%20Lovelace").send().await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().contains("<h1>Hello, Ada Lovelace!</h1>"));
+
+    let res = client.get("/hello/%3Cscript%3E").send().await;
+    assert!(res.text().contains("Hello, &lt;script&gt;!"));
+    assert!(!res.text().contains("<script>"));
+}
+
+#[tokio::test]
+async fn the_form_redirects_to_the_greeting_page() {
+    let res = client()
+        .post("/hello")
+        .form(&[("name", "Grace Hopper")])
+        .send()
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.header("location"), Some("/hello/Grace%20Hopper"));
+    assert_eq!(routes::hello("Grace Hopper"), "/hello/Grace%20Hopper");
+}
+
+#[tokio::test]
+async fn a_blank_name_shows_the_form_again() {
+    let res = client().post("/hello").form(&[("name", "  ")]).send().await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().contains("Please enter a name."));
+}
+
+#[tokio::test]
+async fn the_api_greets_with_query_options() {
+    let client = client();
+    let res = client.get("/api/greetings/Ada").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "message": "Hello, Ada!", "page": "/hello/Ada" })
+    );
+
+    let res = client
+        .get("/api/greetings/Ada?lang=fr&shout=true")
+        .send()
+        .await;
+    assert_eq!(res.json::<Value>()["message"], "BONJOUR, ADA!");
+}
+
+#[tokio::test]
+async fn the_api_refuses_an_unknown_language() {
+    let res = client()
+        .get("/api/greetings/Ada?lang=xx")
+        .header("accept", "application/json")
+        .send()
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.json::<Value>()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("invalid query string"))
+    );
+}
+
+#[tokio::test]
+async fn stats_need_the_api_key_and_count_greetings() {
+    let client = client();
+    assert_eq!(client.get("/api/stats").send().await.status(), 403);
+    let wrong = client.get("/api/stats").header("x-api-key", "nope").send();
+    assert_eq!(wrong.await.status(), 403);
+
+    client.get("/hello/a").send().await;
+    client.get("/api/greetings/b").send().await;
+    let res = client
+        .get("/api/stats")
+        .header("x-api-key", KEY)
+        .send()
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>(), json!({ "greetings_served": 2 }));
+    assert_eq!(client.app().state().greetings_served(), 2);
+}
+
+#[tokio::test]
+async fn the_router_answers_what_no_route_does() {
+    let client = client();
+    assert_eq!(client.get("/nowhere").send().await.status(), 404);
+    let res = client.delete("/hello/ada").send().await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+    let res = client.get("/hello/ada/").send().await;
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.header("location"), Some("/hello/ada"));
+}
+
+#[test]
+fn url_helpers_include_the_group_prefix() {
+    assert_eq!(routes::home(), "/");
+    assert_eq!(routes::greet(), "/hello");
+    assert_eq!(routes::api::greeting("a/b"), "/api/greetings/a%2Fb");
+    assert_eq!(routes::api::stats(), "/api/stats");
+}
+
+#[tokio::test]
+async fn it_serves_http_over_a_real_socket() {
+    let config = ServerConfig::builder()
+        .addr(([127, 0, 0, 1], 0).into())
+        .build();
+    let server = Server::bind(Hello::new(AppState::new(KEY)), config)
+        .await
+        .expect("binds a free port");
+
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .expect("connects");
+    stream
+        .write_all(
+            b"GET /api/greetings/Ada HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .expect("sends the request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("reads the response until the server closes");
+
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.contains("\r\nserver: galaxy\r\n"), "{response}");
+    assert!(
+        response.ends_with(r#"{"message":"Hello, Ada!","page":"/hello/Ada"}"#),
+        "{response}"
+    );
+    server.shutdown().await;
+}

@@ -1,0 +1,17 @@
+//! The guides in `docs/` and the README, compiled as doctests so that every example in them
+//! builds and runs: an example that stops compiling fails `cargo test`, not a reader.
+//!
+//! Only `cargo test --doc` reads these files (`cfg(doctest)`), so a normal build does not need
+//! them and the crate still packages on its own.
+
+#[doc = include_str!("../../README.md")]
+#[allow(dead_code)]
+struct Readme;
+
+#[doc = include_str!("../../docs/getting-started.md")]
+#[allow(dead_code)]
+struct GettingStarted;
+
+#[doc = include_str!("../../docs/routing.md")]
+#[allow(dead_code)]
+struct Routing;
