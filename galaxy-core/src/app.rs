@@ -1,6 +1,7 @@
 //! The trait every `app!` implements.
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use http::Method;
 
@@ -26,10 +27,15 @@ pub trait App: Send + Sync + 'static {
     /// The application state.
     fn state(&self) -> &Self::State;
 
-    /// Routes one request and runs its handler. The server adds what every response gets
+    /// Routes one request and runs its middleware and handler; `peer` is the address of the
+    /// connection's other end (`None` in process). The server adds what every response gets
     /// (`Server`, `Date`) and turns a panic into a 500; call it through [`crate::TestClient`]
     /// to get the same.
-    fn handle(&self, req: Request) -> impl Future<Output = Response> + Send + '_;
+    fn handle(
+        &self,
+        req: Request,
+        peer: Option<SocketAddr>,
+    ) -> impl Future<Output = Response> + Send + '_;
 
     /// The route table, in declaration order.
     fn routes() -> &'static [RouteInfo];

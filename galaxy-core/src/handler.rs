@@ -2,6 +2,8 @@
 
 use std::future::Future;
 
+use futures_util::FutureExt;
+
 use crate::extract::{Context, FromRequest, FromRequestParts};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
@@ -31,25 +33,31 @@ where
     R: IntoResponse,
     Cx: Context,
 {
-    async fn call(&self, _req: Request, _cx: &Cx) -> Response {
-        self().await.into_response()
+    fn call(&self, req: Request, _cx: &Cx) -> impl Future<Output = Response> + Send {
+        // Not an `async fn`: its future would carry the unused request along. Every byte of a
+        // handler's future is copied on each move of the futures around it, per request.
+        drop(req);
+        self().map(IntoResponse::into_response)
     }
 }
 
 macro_rules! handler_impl {
-    ([$($head:ident),*], $last:ident) => {
+    ([$($head:ident $marker:ident),*], $last:ident) => {
         #[allow(non_snake_case, unused_mut)]
-        impl<F, Fut, R, Cx, M, $($head,)* $last> Handler<Cx, (M, $($head,)* $last,)> for F
+        impl<F, Fut, R, Cx, M, $($head, $marker,)* $last> Handler<Cx, (M, $($head, $marker,)* $last,)> for F
         where
             F: Fn($($head,)* $last) -> Fut + Send + Sync + 'static,
             Fut: Future<Output = R> + Send,
             R: IntoResponse,
             Cx: Context,
-            $($head: FromRequestParts<Cx> + Send,)*
+            $($head: FromRequestParts<Cx, $marker> + Send,)*
             $last: FromRequest<Cx, M> + Send,
         {
-            async fn call(&self, req: Request, cx: &Cx) -> Response {
+            fn call(&self, req: Request, cx: &Cx) -> impl Future<Output = Response> + Send {
+                // Split before the async block, which then owns `parts` and `body` once rather
+                // than the request and its parts both.
                 let (mut parts, body) = req.into_parts();
+                async move {
                 $(
                     let $head = match $head::from_request_parts(&mut parts, cx).await {
                         Ok(value) => value,
@@ -62,20 +70,21 @@ macro_rules! handler_impl {
                     Err(rejection) => return rejection.into_response(),
                 };
                 self($($head,)* $last).await.into_response()
+                }
             }
         }
     };
 }
 
 handler_impl!([], T1);
-handler_impl!([T1], T2);
-handler_impl!([T1, T2], T3);
-handler_impl!([T1, T2, T3], T4);
-handler_impl!([T1, T2, T3, T4], T5);
-handler_impl!([T1, T2, T3, T4, T5], T6);
-handler_impl!([T1, T2, T3, T4, T5, T6], T7);
-handler_impl!([T1, T2, T3, T4, T5, T6, T7], T8);
-handler_impl!([T1, T2, T3, T4, T5, T6, T7, T8], T9);
-handler_impl!([T1, T2, T3, T4, T5, T6, T7, T8, T9], T10);
-handler_impl!([T1, T2, T3, T4, T5, T6, T7, T8, T9, T10], T11);
-handler_impl!([T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11], T12);
+handler_impl!([T1 M1], T2);
+handler_impl!([T1 M1, T2 M2], T3);
+handler_impl!([T1 M1, T2 M2, T3 M3], T4);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4], T5);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5], T6);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6], T7);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6, T7 M7], T8);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6, T7 M7, T8 M8], T9);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6, T7 M7, T8 M8, T9 M9], T10);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6, T7 M7, T8 M8, T9 M9, T10 M10], T11);
+handler_impl!([T1 M1, T2 M2, T3 M3, T4 M4, T5 M5, T6 M6, T7 M7, T8 M8, T9 M9, T10 M10, T11 M11], T12);

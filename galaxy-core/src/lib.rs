@@ -35,7 +35,10 @@ mod app;
 mod body;
 mod error;
 pub mod extract;
+#[cfg(doctest)]
+mod guide;
 mod handler;
+pub mod middleware;
 mod pipeline;
 mod request;
 mod request_id;
@@ -49,6 +52,7 @@ pub use body::{Body, BoxError};
 pub use error::{Error, Result};
 pub use extract::{Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
 pub use handler::Handler;
+pub use middleware::{Ctx, Middleware};
 pub use request::Request;
 pub use response::{Html, IntoResponse, Json, Redirect, Response};
 pub use routing::{Authorize, Url};
@@ -61,14 +65,16 @@ pub use galaxy_dsl::app;
 pub use bytes::Bytes;
 pub use cookie;
 pub use http::{self, HeaderMap, Method, StatusCode, Uri};
-pub use maud::{self, Markup, html};
+// maud's `html!` expands to `extern crate maud;`, so apps that write views depend on `maud`
+// themselves; the types are re-exported for signatures.
+pub use maud::{self, Markup};
 
 /// The names most handlers need: `use galaxy_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
         App, Body, Bytes, Cookies, Error, Form, HeaderMap, Html, IntoResponse, Json, Markup,
         Method, Path, Query, Redirect, Request, Response, Result, State, StatusCode, TestClient,
-        Url, html,
+        Url,
     };
 }
 
@@ -76,8 +82,10 @@ pub mod prelude {
 pub mod __private {
     //! Used by the code `app!` generates; not a public API.
     pub use crate::extract::RequestContext;
+    pub use crate::middleware::{Append, HNil, Middleware, MiddlewareContext};
     pub use crate::routing::__private::*;
     pub use crate::routing::{Authorization, Recognized, RouteInfo};
+    pub use crate::server::serve_io;
     pub use http::{Method, header::HeaderMap};
     pub use regex::Regex;
     pub use std::sync::LazyLock;
@@ -99,20 +107,16 @@ pub mod __private {
         handler.call(req, cx)
     }
 
+    /// Asserts, at compile time, that the list `Have` holds everything in `Needs`: a middleware's
+    /// requirements against what the middleware before it provide.
+    pub fn requires<Have, Needs, I>()
+    where
+        Have: crate::middleware::ProvidesAll<Needs, I>,
+    {
+    }
+
     /// Runs a route's authorization check.
     pub fn authorize<S, A: crate::Authorize<S>>(check: &A, req: &Request, state: &S) -> bool {
         check.authorize(req, state)
-    }
-
-    /// `HEAD` answered by a `GET` handler: the same head, no body.
-    pub fn strip_body(mut res: Response) -> Response {
-        use http_body::Body as _;
-        if let Some(len) = res.body().size_hint().exact() {
-            res.headers_mut()
-                .entry(http::header::CONTENT_LENGTH)
-                .or_insert_with(|| len.into());
-        }
-        *res.body_mut() = crate::Body::empty();
-        res
     }
 }

@@ -2,7 +2,8 @@
 //! the test client: the URI length limit, panic recovery and the `Server` header.
 
 use std::any::Any;
-use std::future::Future;
+use std::net::SocketAddr;
+use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
@@ -42,35 +43,49 @@ fn panic_message(panic: &(dyn Any + Send)) -> &str {
         .unwrap_or("a panic with a non-string payload")
 }
 
-impl Pipeline {
-    /// Answers one request with `app`.
-    pub(crate) fn respond<'a, A: App>(
-        &'a self,
-        app: &'a A,
-        req: Request,
-    ) -> impl Future<Output = Response> + Send + 'a {
-        let too_long = uri_len(&req) > self.max_uri_len;
-        let handled = (!too_long).then(|| AssertUnwindSafe(app.handle(req)).catch_unwind());
-        async move {
-            let mut res = match handled {
-                None => plain(StatusCode::URI_TOO_LONG, "request URI is too long\n"),
-                Some(handled) => match handled.await {
-                    Ok(res) => res,
-                    Err(panic) => {
-                        let id = request_id::generate();
-                        tracing::error!(
-                            request_id = %id,
-                            panic = panic_message(&*panic),
-                            "handler panicked"
-                        );
-                        internal_error_response(&id)
-                    }
-                },
-            };
-            if let Some(server) = &self.server_header {
-                res.headers_mut().insert(SERVER, server.clone());
-            }
-            res
-        }
+/// An app together with the pipeline settings of whatever serves it (a server, a test client).
+#[derive(Debug)]
+pub(crate) struct Served<A> {
+    pub(crate) app: A,
+    pub(crate) pipeline: Pipeline,
+}
+
+impl<A: App> Served<A> {
+    pub(crate) fn new(app: A, pipeline: Pipeline) -> Self {
+        Self { app, pipeline }
     }
+}
+
+/// Answers one request with the app behind `served` (a `&'static`, an `Arc` or a plain
+/// reference), from the connection with `peer` (`None` in process).
+///
+/// One `async fn` that owns its handle, on purpose: the connection's service returns this
+/// future as it is, and the handler's future is built in place inside it. Every extra layer
+/// of futures around a request would hold (and copy) the request once more.
+pub(crate) async fn respond<A, S>(served: S, req: Request, peer: Option<SocketAddr>) -> Response
+where
+    A: App,
+    S: Deref<Target = Served<A>>,
+{
+    let Served { app, pipeline } = &*served;
+    let mut res = if uri_len(&req) > pipeline.max_uri_len {
+        plain(StatusCode::URI_TOO_LONG, "request URI is too long\n")
+    } else {
+        match AssertUnwindSafe(app.handle(req, peer)).catch_unwind().await {
+            Ok(res) => res,
+            Err(panic) => {
+                let id = request_id::generate();
+                tracing::error!(
+                    request_id = %id,
+                    panic = panic_message(&*panic),
+                    "handler panicked"
+                );
+                internal_error_response(&id)
+            }
+        }
+    };
+    if let Some(server) = &pipeline.server_header {
+        res.headers_mut().insert(SERVER, server.clone());
+    }
+    res
 }

@@ -8,7 +8,7 @@ use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Served, respond};
 use crate::{App, Body, Request};
 
 /// Sends requests to an app in-process.
@@ -34,22 +34,20 @@ use crate::{App, Body, Request};
 /// ```
 #[derive(Debug)]
 pub struct TestClient<A> {
-    app: A,
-    pipeline: Pipeline,
+    served: Served<A>,
 }
 
 impl<A: App> TestClient<A> {
     /// A client for `app`, with the server's default settings.
     pub fn new(app: A) -> Self {
         Self {
-            app,
-            pipeline: Pipeline::default(),
+            served: Served::new(app, Pipeline::default()),
         }
     }
 
     /// The app under test (e.g. to reach its state).
     pub fn app(&self) -> &A {
-        &self.app
+        &self.served.app
     }
 
     /// A request with any method.
@@ -99,7 +97,7 @@ impl<A: App> TestClient<A> {
     /// Sends a request built by hand.
     pub async fn send(&self, req: Request) -> TestResponse {
         let head = req.method() == Method::HEAD;
-        let res = self.pipeline.respond(&self.app, req).await;
+        let res = respond(&self.served, req, None).await;
         let (parts, body) = res.into_parts();
         // A body that fails to stream is a bug under test; show it as an empty body and let
         // the status and headers speak.

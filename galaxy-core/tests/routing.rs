@@ -27,6 +27,8 @@ galaxy_core::app! {
         GET "/files/{*path}" => file, name = files.show, public;
         POST "/echo" => echo, name = echo, public, body_limit = 16;
         GET "/panic" => panics, public;
+        GET "/things/{id: u64}" => thing, public;
+        DELETE "/things/{name}" => delete_thing, public;
         group "/api/v1" {
             GET "/items/{id: i32}/parts/{part: String}" => part, name = api.items.part, public;
             group "/admin", authorize = is_admin {
@@ -63,6 +65,14 @@ async fn tag(Path(tag): Path<String>) -> String {
 
 async fn file(Path(path): Path<String>) -> String {
     format!("file {path}")
+}
+
+async fn thing(Path(id): Path<u64>) -> String {
+    format!("thing {id}")
+}
+
+async fn delete_thing(Path(name): Path<String>) -> String {
+    format!("deleted thing {name}")
 }
 
 async fn echo(body: String) -> String {
@@ -186,6 +196,45 @@ async fn wrong_methods_get_405_with_allow_and_options_lists_them() {
     let res = client.options("/users/42").send().await;
     assert_eq!(res.status(), 204);
     assert_eq!(res.header("allow"), Some("DELETE, GET, HEAD, OPTIONS"));
+}
+
+#[tokio::test]
+async fn a_method_the_first_matching_path_lacks_falls_through_to_later_routes() {
+    let client = client();
+    assert_eq!(client.get("/things/42").send().await.text(), "thing 42");
+    assert_eq!(
+        client.delete("/things/42").send().await.text(),
+        "deleted thing 42"
+    );
+    let res = client.post("/things/42").send().await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(
+        res.header("allow"),
+        Some("DELETE, GET, HEAD, OPTIONS"),
+        "both routes' methods"
+    );
+    let res = client.options("/things/bolt").send().await;
+    assert_eq!(res.header("allow"), Some("DELETE, OPTIONS"));
+}
+
+#[tokio::test]
+async fn integer_parameters_match_only_their_canonical_form() {
+    let client = client();
+    assert_eq!(client.get("/users/7").send().await.text(), "user 7");
+    assert_eq!(client.get("/users/0").send().await.text(), "user 0");
+    assert_eq!(
+        client.get("/users/007").send().await.text(),
+        "user named 007"
+    );
+    assert_eq!(client.get("/users/+7").send().await.text(), "user named +7");
+    assert_eq!(
+        client.get("/api/v1/items/-0/parts/x").send().await.status(),
+        404
+    );
+    assert_eq!(
+        client.get("/api/v1/items/-12/parts/x").send().await.text(),
+        "item -12 part x"
+    );
 }
 
 #[tokio::test]

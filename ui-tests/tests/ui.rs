@@ -10,3 +10,10 @@ fn routes() {
     cases.pass("routes/pass/*.rs");
     cases.compile_fail("routes/fail/*.rs");
 }
+
+#[test]
+fn middleware() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("middleware/pass/*.rs");
+    cases.compile_fail("middleware/fail/*.rs");
+}

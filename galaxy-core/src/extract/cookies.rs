@@ -49,6 +49,8 @@ impl Cookies {
 
     /// Adds (or replaces) a cookie; it is sent when `self` is part of the response.
     #[must_use]
+    // `add` is the cookie jar's word (as in `cookie::CookieJar`), not arithmetic.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, cookie: impl Into<Cookie<'static>>) -> Self {
         self.jar.add(cookie);
         self

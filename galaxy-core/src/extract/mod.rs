@@ -40,7 +40,10 @@ pub(crate) use body::read_body;
     label = "not an extractor that can stand before the last argument",
     note = "every handler argument but the last must implement `FromRequestParts`; extractors that consume the body (`Json`, `Form`, `Bytes`, `String`, `Body`) must be the last argument, and a handler can have only one of them"
 )]
-pub trait FromRequestParts<Cx: Context>: Sized {
+///
+/// The marker `M` is `()` for ordinary extractors; extractors of values a middleware provides
+/// use it to say where in the chain's list the value is (see [`crate::middleware::Ctx`]).
+pub trait FromRequestParts<Cx: Context, M = ()>: Sized {
     /// The response sent when extraction fails.
     type Rejection: IntoResponse;
 
@@ -57,7 +60,7 @@ pub enum ViaRequest {}
 
 /// Marks the [`FromRequest`] impl every [`FromRequestParts`] extractor gets for free.
 #[derive(Debug, Clone, Copy)]
-pub enum ViaParts {}
+pub struct ViaParts<M = ()>(std::convert::Infallible, std::marker::PhantomData<M>);
 
 /// An extractor that may consume the request body; only the last handler argument can be one.
 ///
@@ -78,10 +81,10 @@ pub trait FromRequest<Cx: Context, M = ViaRequest>: Sized {
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
 }
 
-impl<Cx, T> FromRequest<Cx, ViaParts> for T
+impl<Cx, T, M> FromRequest<Cx, ViaParts<M>> for T
 where
     Cx: Context,
-    T: FromRequestParts<Cx>,
+    T: FromRequestParts<Cx, M>,
 {
     type Rejection = T::Rejection;
 
@@ -91,7 +94,11 @@ where
     }
 }
 
-impl<Cx: Context, T: FromRequestParts<Cx> + Send> FromRequestParts<Cx> for Option<T> {
+impl<Cx, T, M> FromRequestParts<Cx, M> for Option<T>
+where
+    Cx: Context,
+    T: FromRequestParts<Cx, M> + Send,
+{
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, cx: &Cx) -> Result<Self, Self::Rejection> {

@@ -1,7 +1,7 @@
 //! The router's own answers: 404, 405, OPTIONS, 403 and the trailing-slash redirect.
 
 use http::header::{ALLOW, LOCATION};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 
 use crate::extract::Rejection;
 use crate::response::{IntoResponse, Response};
@@ -23,26 +23,58 @@ pub fn forbidden(headers: &HeaderMap) -> Response {
     .into_response()
 }
 
-/// `405 Method Not Allowed` with the path's `Allow` list.
-pub fn method_not_allowed(headers: &HeaderMap, allow: &'static str) -> Response {
+/// The bit of `method` in the method masks of generated matchers; `0` for a method no route
+/// can declare.
+pub fn method_bit(method: &Method) -> u8 {
+    match method.as_str() {
+        "GET" => 1,
+        "HEAD" => 2,
+        "POST" => 4,
+        "PUT" => 8,
+        "PATCH" => 16,
+        "DELETE" => 32,
+        "OPTIONS" => 64,
+        _ => 0,
+    }
+}
+
+/// The `Allow` header for a method mask; `OPTIONS` is always allowed (the router answers it).
+fn allow_header(mask: u8) -> HeaderValue {
+    const NAMES: [(u8, &str); 7] = [
+        (32, "DELETE"),
+        (1, "GET"),
+        (2, "HEAD"),
+        (64, "OPTIONS"),
+        (16, "PATCH"),
+        (4, "POST"),
+        (8, "PUT"),
+    ];
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| (mask | 64) & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    HeaderValue::from_str(&names.join(", ")).unwrap_or_else(|_| HeaderValue::from_static("OPTIONS"))
+}
+
+/// `405 Method Not Allowed` with the `Allow` list of the methods the path answers.
+pub fn method_not_allowed(headers: &HeaderMap, allowed: u8) -> Response {
     let mut res = Rejection::for_request(
         headers,
         StatusCode::METHOD_NOT_ALLOWED,
         "this path does not answer this method",
     )
     .into_response();
-    res.headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(allow));
+    res.headers_mut().insert(ALLOW, allow_header(allowed));
     res
 }
 
-/// `204 No Content` with the path's `Allow` list: the answer to `OPTIONS` when the app declares
-/// no `OPTIONS` route of its own.
-pub fn options(allow: &'static str) -> Response {
+/// `204 No Content` with the `Allow` list: the answer to `OPTIONS` when the app declares no
+/// `OPTIONS` route of its own for the path.
+pub fn options(allowed: u8) -> Response {
     let mut res = Response::new(Body::empty());
     *res.status_mut() = StatusCode::NO_CONTENT;
-    res.headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(allow));
+    res.headers_mut().insert(ALLOW, allow_header(allowed));
     res
 }
 

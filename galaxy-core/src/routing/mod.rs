@@ -17,7 +17,7 @@ pub use url::Url;
 #[doc(hidden)]
 pub mod __private {
     pub use super::answers::{
-        forbidden, method_not_allowed, not_found, options, trailing_slash_redirect,
+        forbidden, method_bit, method_not_allowed, not_found, options, trailing_slash_redirect,
     };
     pub use super::segments::{
         decode_segment, decode_wildcard, encode_segment, encode_wildcard, parse_bool, parse_int,

@@ -76,9 +76,18 @@ pub fn decode_wildcard(raw: &str) -> Option<String> {
     decode_segment(raw)
 }
 
-/// An integer path parameter. Decimal digits only (an optional sign, as `FromStr` allows); a
-/// value out of the type's range does not match.
+/// An integer path parameter in its canonical form only (`7`, `-7`, `0`; not `+7`, `007` or
+/// `-0`), so each number has one URL; a value out of the type's range does not match.
 pub fn parse_int<T: std::str::FromStr>(raw: &str) -> Option<T> {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == raw.len(),
+        [first, ..] => (b'1'..=b'9').contains(first),
+    };
+    if !canonical {
+        return None;
+    }
     raw.parse().ok()
 }
 
@@ -143,6 +152,24 @@ mod tests {
         assert_eq!(decode_segment("%4"), None);
         assert_eq!(decode_segment("%FF"), None, "not UTF-8");
         assert_eq!(decode_segment(""), None);
+    }
+
+    #[test]
+    fn integers_match_in_canonical_form_only() {
+        assert_eq!(parse_int::<u64>("7"), Some(7));
+        assert_eq!(parse_int::<u64>("0"), Some(0));
+        assert_eq!(parse_int::<i64>("-7"), Some(-7));
+        assert_eq!(parse_int::<u64>("-7"), None);
+        for raw in ["+7", "007", "-0", "", "-", "7a", "99999999999999999999"] {
+            assert_eq!(parse_int::<u64>(raw), None, "{raw}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_integer_matches_its_display_form(n in any::<i64>()) {
+            prop_assert_eq!(parse_int::<i64>(&n.to_string()), Some(n));
+        }
     }
 
     #[test]

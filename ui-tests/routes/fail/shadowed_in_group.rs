@@ -3,7 +3,7 @@ galaxy_core::app! {
     routes {
         group "/api" {
             GET "/items/{id: u64}" => item, public;
-            POST "/items/{id: u32}" => update_item, public;
+            HEAD "/items/{id: u32}" => update_item, public;
         }
     }
 }

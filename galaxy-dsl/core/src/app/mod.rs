@@ -13,9 +13,13 @@ use proc_macro2::TokenStream;
 
 /// `app! { ... }`: parse, validate, expand.
 pub fn app(input: TokenStream) -> TokenStream {
-    let def = match syn::parse2::<model::AppDef>(input) {
+    let def = match syn::parse2::<model::AppDef>(input.clone()) {
         Ok(def) => def,
-        Err(err) => return err.to_compile_error(),
+        Err(err) => {
+            let mut tokens = err.to_compile_error();
+            tokens.extend(stand_in(input));
+            return tokens;
+        }
     };
     let (mut valid, result) = validate::validate(&def);
     match result {
@@ -37,5 +41,59 @@ pub fn app(input: TokenStream) -> TokenStream {
             tokens.extend(expand::expand(&def, &valid));
             tokens
         }
+    }
+}
+
+/// After a syntax error: the app type alone (named and with the state the invocation gives, if
+/// those parts can be read), so code that names the app reports nothing more.
+fn stand_in(input: TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = input.into_iter().collect();
+    let setting = |key: &str| {
+        let start = tokens.windows(2).position(|pair| {
+            matches!(&pair[0], TokenTree::Ident(i) if i == key)
+                && matches!(&pair[1], TokenTree::Punct(p) if p.as_char() == '=')
+        })? + 2;
+        let value: TokenStream = tokens[start..]
+            .iter()
+            .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+            .cloned()
+            .collect();
+        Some(value)
+    };
+    let Some(name) = setting("app").and_then(|v| syn::parse2::<syn::Ident>(v).ok()) else {
+        return TokenStream::new();
+    };
+    let state = setting("state")
+        .and_then(|v| syn::parse2::<syn::Type>(v).ok())
+        .unwrap_or_else(|| syn::parse_quote!(()));
+    quote::quote! {
+        /// Stand-in for the app `app!` could not read.
+        #[allow(dead_code)]
+        pub struct #name {
+            state: #state,
+        }
+
+        #[allow(dead_code)]
+        impl #name {
+            /// The app, serving with `state`.
+            pub fn new(state: #state) -> Self {
+                Self { state }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn a_syntax_error_still_defines_the_app_type() {
+        let out = super::app(quote! { app = Shop; state = AppState; routes { FETCH "/" => h; } })
+            .to_string();
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("pub struct Shop"));
+        assert!(out.contains("state : AppState"));
     }
 }

@@ -6,14 +6,34 @@ use syn::{Expr, Ident, LitStr, Path, Type};
 /// The whole `app! { ... }`.
 #[derive(Debug)]
 pub struct AppDef {
-    /// `app = Name;` (default `App`).
+    /// `app = Name;`
     pub name: Ident,
     /// `state = Type;` (default `()`).
     pub state: Type,
     /// `body_limit = expr;`: the default for every route.
     pub body_limit: Option<Expr>,
+    /// `chain name = [middleware, ...];`, in declaration order.
+    pub chains: Vec<ChainDef>,
     /// The `routes { ... }` block.
     pub items: Vec<Item>,
+}
+
+/// `chain name = [middleware, ...];`
+#[derive(Debug)]
+pub struct ChainDef {
+    /// The chain's name.
+    pub name: Ident,
+    /// Its middleware, outermost first.
+    pub entries: Vec<ChainEntry>,
+}
+
+/// One middleware of a chain: the expression that builds it and the type it builds.
+#[derive(Debug)]
+pub struct ChainEntry {
+    /// `Type`, `Type::constructor(..)` or `Type { .. }`.
+    pub expr: Expr,
+    /// The type, read off the expression's path.
+    pub ty: syn::Path,
 }
 
 /// One entry of a `routes` or `group` block.
@@ -104,6 +124,8 @@ pub struct Options {
     pub access: Option<Access>,
     /// `body_limit = expr`
     pub body_limit: Option<Expr>,
+    /// `via chain` (routes, groups, resources): the middleware chain it runs behind.
+    pub via: Option<Ident>,
     /// `only = [index, show]` (resources)
     pub only: Option<Vec<Ident>>,
     /// `except = [destroy]` (resources)

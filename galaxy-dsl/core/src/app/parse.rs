@@ -5,7 +5,9 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, LitStr, Path, Token, Type, braced, bracketed};
 
-use crate::app::model::{Access, AppDef, GroupDef, Item, Method, Options, ResourceDef, RouteDef};
+use crate::app::model::{
+    Access, AppDef, ChainDef, ChainEntry, GroupDef, Item, Method, Options, ResourceDef, RouteDef,
+};
 
 mod kw {
     syn::custom_keyword!(app);
@@ -19,6 +21,8 @@ mod kw {
     syn::custom_keyword!(name);
     syn::custom_keyword!(only);
     syn::custom_keyword!(except);
+    syn::custom_keyword!(chain);
+    syn::custom_keyword!(via);
 }
 
 impl Parse for AppDef {
@@ -27,6 +31,7 @@ impl Parse for AppDef {
         let mut state = None;
         let mut body_limit = None;
         let mut items = None;
+        let mut chains = Vec::new();
         while !input.is_empty() {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::app) {
@@ -49,6 +54,9 @@ impl Parse for AppDef {
                     return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
                 }
                 input.parse::<Token![;]>()?;
+            } else if lookahead.peek(kw::chain) {
+                input.parse::<kw::chain>()?;
+                chains.push(input.parse()?);
             } else if lookahead.peek(kw::routes) {
                 let key = input.parse::<kw::routes>()?;
                 let content;
@@ -61,7 +69,13 @@ impl Parse for AppDef {
             }
         }
         Ok(AppDef {
-            name: name.unwrap_or_else(|| Ident::new("App", proc_macro2::Span::call_site())),
+            name: name.ok_or_else(|| {
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "an app needs a name\n\nhelp: start with `app = MyApp;` (the type `app!` generates)",
+                )
+            })?,
+            chains,
             state: state.unwrap_or_else(|| syn::parse_quote!(())),
             body_limit,
             items: items.ok_or_else(|| {
@@ -72,6 +86,60 @@ impl Parse for AppDef {
             })?,
         })
     }
+}
+
+impl Parse for ChainDef {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let content;
+        bracketed!(content in input);
+        let exprs = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
+        input.parse::<Token![;]>()?;
+        let entries = exprs
+            .into_iter()
+            .map(|expr| {
+                let ty = middleware_type(&expr)?;
+                Ok(ChainEntry { expr, ty })
+            })
+            .collect::<syn::Result<_>>()?;
+        Ok(ChainDef { name, entries })
+    }
+}
+
+/// The type a chain entry builds: `Type`, `Type::constructor(..)`, `Type { .. }`.
+fn middleware_type(expr: &Expr) -> syn::Result<Path> {
+    let path =
+        match expr {
+            Expr::Path(path) => Some(path.path.clone()),
+            Expr::Struct(lit) => Some(lit.path.clone()),
+            Expr::Call(call) => match &*call.func {
+                // `Type(..)` or `module::Type(..)`: a tuple struct's constructor.
+                Expr::Path(func)
+                    if func.path.segments.last().is_some_and(|last| {
+                        last.ident.to_string().starts_with(char::is_uppercase)
+                    }) =>
+                {
+                    Some(func.path.clone())
+                }
+                // `Type::constructor(..)`: an associated function returning `Self`.
+                Expr::Path(func) if func.path.segments.len() >= 2 => {
+                    let mut ty = func.path.clone();
+                    ty.segments.pop();
+                    ty.segments.pop_punct();
+                    Some(ty)
+                }
+                _ => None,
+            },
+            Expr::MethodCall(call) => return middleware_type(&call.receiver),
+            _ => None,
+        };
+    path.ok_or_else(|| {
+        syn::Error::new_spanned(
+            expr,
+            "a chain entry must name its middleware type\n\nhelp: write `Type`, `Type::constructor(..)`, `Type { .. }` or a builder call on one of these, e.g. `RateLimit::per_ip(60).burst(10)`",
+        )
+    })
 }
 
 fn set_once(slot: &mut Option<Ident>, value: Ident, what: &str) -> syn::Result<()> {
@@ -98,12 +166,24 @@ impl Parse for Item {
         if input.peek(kw::group) {
             input.parse::<kw::group>()?;
             let prefix: LitStr = input.parse()?;
-            let options = if input.peek(Token![,]) {
+            let via = if input.peek(kw::via) {
+                input.parse::<kw::via>()?;
+                Some(input.parse::<Ident>()?)
+            } else {
+                None
+            };
+            let mut options = if input.peek(Token![,]) {
                 input.parse::<Token![,]>()?;
                 parse_options(input, |input| input.peek(syn::token::Brace))?
             } else {
                 Options::default()
             };
+            if let Some(via) = via {
+                if options.via.is_some() {
+                    return Err(syn::Error::new(via.span(), "`via` is set twice"));
+                }
+                options.via = Some(via);
+            }
             reject_resource_options(&options, "a group")?;
             let content;
             braced!(content in input);
@@ -207,6 +287,11 @@ fn parse_options(
             if options.body_limit.replace(limit).is_some() {
                 return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
             }
+        } else if lookahead.peek(kw::via) {
+            let key = input.parse::<kw::via>()?;
+            if options.via.replace(input.parse::<Ident>()?).is_some() {
+                return Err(syn::Error::new(key.span, "`via` is set twice"));
+            }
         } else if lookahead.peek(kw::only) || lookahead.peek(kw::except) {
             let is_only = input.peek(kw::only);
             let key_span = input.call(Ident::parse_any)?.span();
@@ -264,8 +349,7 @@ mod tests {
         .unwrap();
         assert_eq!(def.name, "Shop");
         assert!(def.body_limit.is_some());
-        let def: AppDef = syn::parse2(quote! { routes { } }).unwrap();
-        assert_eq!(def.name, "App");
+        assert!(parse_err(quote! { routes { } }).starts_with("an app needs a name"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct FlatRoute {
     pub access: Option<Access>,
     /// Its body limit, if it or a group sets one.
     pub body_limit: Option<Expr>,
+    /// The chains it runs behind, outermost group's first (indices into `AppDef::chains`).
+    pub chains: Vec<usize>,
     /// The index of its endpoint (the routes sharing its path pattern).
     pub endpoint: usize,
 }
@@ -108,6 +110,44 @@ struct Inherited<'a> {
     prefix: Template,
     access: Option<&'a Access>,
     body_limit: Option<&'a Expr>,
+    chains: Vec<usize>,
+}
+
+/// The chains of an item: its group's, then its own `via`, if it names a declared chain.
+fn chains_with(
+    inherited: &[usize],
+    via: Option<&Ident>,
+    app: &AppDef,
+    errors: &mut Errors,
+) -> Vec<usize> {
+    let mut chains = inherited.to_vec();
+    if let Some(via) = via.filter(|via| *via == "global") {
+        errors.add(
+            via.span(),
+            "the `global` chain already runs around every request",
+            "remove `via global`; name another chain for middleware only some routes need",
+        );
+        return chains;
+    }
+    if let Some(via) = via {
+        match app.chains.iter().position(|c| c.name == *via) {
+            Some(index) => chains.push(index),
+            None => {
+                let declared: Vec<String> =
+                    app.chains.iter().map(|c| format!("`{}`", c.name)).collect();
+                errors.add(
+                    via.span(),
+                    format!("unknown middleware chain `{via}`"),
+                    if declared.is_empty() {
+                        format!("declare it before `routes`: `chain {via} = [RequestIdLayer::default(), ...];`")
+                    } else {
+                        format!("declare it with `chain {via} = [...];`, or use one of: {}", declared.join(", "))
+                    },
+                );
+            }
+        }
+    }
+    chains
 }
 
 /// Flattens and validates `app`. The routes come back even when there are errors, so the
@@ -121,8 +161,10 @@ pub fn validate(app: &AppDef) -> (ValidApp, Result<(), syn::Error>) {
         },
         access: None,
         body_limit: None,
+        chains: Vec::new(),
     };
-    flatten(&app.items, &root, &mut routes, &mut errors);
+    check_chain_names(app, &mut errors);
+    flatten(app, &app.items, &root, &mut routes, &mut errors);
     let endpoints = group_endpoints(&mut routes);
     check_access(&routes, &mut errors);
     check_duplicates_and_shadowing(&routes, &endpoints, &mut errors);
@@ -130,7 +172,20 @@ pub fn validate(app: &AppDef) -> (ValidApp, Result<(), syn::Error>) {
     (ValidApp { routes, endpoints }, errors.into_result())
 }
 
+fn check_chain_names(app: &AppDef, errors: &mut Errors) {
+    for (i, chain) in app.chains.iter().enumerate() {
+        if app.chains[..i].iter().any(|c| c.name == chain.name) {
+            errors.add(
+                chain.name.span(),
+                format!("the middleware chain `{}` is declared twice", chain.name),
+                "give each chain its own name",
+            );
+        }
+    }
+}
+
 fn flatten(
+    app: &AppDef,
     items: &[Item],
     inherited: &Inherited<'_>,
     out: &mut Vec<FlatRoute>,
@@ -138,7 +193,7 @@ fn flatten(
 ) {
     for item in items {
         match item {
-            Item::Route(route) => flatten_route(route, inherited, out, errors),
+            Item::Route(route) => flatten_route(app, route, inherited, out, errors),
             Item::Group(group) => {
                 let Some(prefix) = parse_literal(&group.prefix, errors) else {
                     continue;
@@ -147,6 +202,7 @@ fn flatten(
                     prefix: template::join(&inherited.prefix, &prefix),
                     access: group.options.access.as_ref().or(inherited.access),
                     body_limit: group.options.body_limit.as_ref().or(inherited.body_limit),
+                    chains: chains_with(&inherited.chains, group.options.via.as_ref(), app, errors),
                 };
                 if let Some(name) = &group.options.name {
                     errors.add(
@@ -156,13 +212,14 @@ fn flatten(
                     );
                 }
                 check_params_unique(&inner.prefix, &group.prefix, errors);
-                flatten(&group.items, &inner, out, errors);
+                flatten(app, &group.items, &inner, out, errors);
             }
-            Item::Resource(resource) => flatten_resource(resource, inherited, out, errors),
+            Item::Resource(resource) => flatten_resource(app, resource, inherited, out, errors),
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn flat_route(
     method: Method,
     template: Template,
@@ -171,6 +228,7 @@ fn flat_route(
     name: Option<Vec<Ident>>,
     options: &Options,
     inherited: &Inherited<'_>,
+    chains: Vec<usize>,
 ) -> FlatRoute {
     FlatRoute {
         method,
@@ -183,11 +241,13 @@ fn flat_route(
             .body_limit
             .clone()
             .or_else(|| inherited.body_limit.cloned()),
+        chains,
         endpoint: usize::MAX,
     }
 }
 
 fn flatten_route(
+    app: &AppDef,
     route: &RouteDef,
     inherited: &Inherited<'_>,
     out: &mut Vec<FlatRoute>,
@@ -206,6 +266,7 @@ fn flatten_route(
         route.options.name.clone(),
         &route.options,
         inherited,
+        chains_with(&inherited.chains, route.options.via.as_ref(), app, errors),
     ));
 }
 
@@ -223,6 +284,7 @@ const ACTIONS: [(&str, Method, bool, Option<&str>); 8] = [
 ];
 
 fn flatten_resource(
+    app: &AppDef,
     resource: &ResourceDef,
     inherited: &Inherited<'_>,
     out: &mut Vec<FlatRoute>,
@@ -245,6 +307,7 @@ fn flatten_resource(
         segments: member.segments[..member.segments.len() - 1].to_vec(),
     };
     let options = &resource.options;
+    let chains = chains_with(&inherited.chains, options.via.as_ref(), app, errors);
     for list in [&options.only, &options.except].into_iter().flatten() {
         for action in list {
             if !ACTIONS.iter().any(|(name, ..)| action == name) {
@@ -298,7 +361,14 @@ fn flatten_resource(
             name
         });
         out.push(flat_route(
-            method, template, span, handler, name, options, inherited,
+            method,
+            template,
+            span,
+            handler,
+            name,
+            options,
+            inherited,
+            chains.clone(),
         ));
     }
 }
@@ -323,15 +393,23 @@ fn check_params_unique(template: &Template, lit: &LitStr, errors: &mut Errors) {
 fn group_endpoints(routes: &mut [FlatRoute]) -> Vec<Endpoint> {
     let mut endpoints: Vec<Endpoint> = Vec::new();
     for (i, route) in routes.iter_mut().enumerate() {
+        let segments = &route.template.segments;
         let same = |e: &Endpoint| {
-            e.template.segments.len() == route.template.segments.len()
+            e.template.segments.len() == segments.len()
                 && e.template
                     .segments
                     .iter()
-                    .zip(&route.template.segments)
+                    .zip(segments)
                     .all(|(a, b)| a.same_pattern(b))
         };
-        route.endpoint = match endpoints.iter().position(same) {
+        // A route joins an earlier route with the same pattern only if no route declared in
+        // between could take its requests: joining moves it up to where that route is tried.
+        let joinable = endpoints.iter().position(same).filter(|&found| {
+            !endpoints[found + 1..]
+                .iter()
+                .any(|between| covers(&between.template.segments, segments))
+        });
+        route.endpoint = match joinable {
             Some(found) => {
                 endpoints[found].routes.push(i);
                 found
@@ -388,23 +466,36 @@ fn check_duplicates_and_shadowing(
             }
         }
     }
+    // Paths are tried in declaration order and a path whose method does not fit falls through
+    // to later routes, so a route can only be hidden by an earlier one answering its method.
     for (j, later) in endpoints.iter().enumerate() {
-        if let Some(earlier) = endpoints[..j]
-            .iter()
-            .find(|e| covers(&e.template.segments, &later.template.segments))
-        {
-            let (first, shadowed) = (&routes[earlier.routes[0]], &routes[later.routes[0]]);
-            errors.add(
-                shadowed.span,
-                format!(
-                    "route `{}` can never match: `{}`, declared earlier, matches every path it does",
-                    describe(shadowed),
-                    describe(first)
-                ),
-                "routes are tried in declaration order: declare the more specific route first, or narrow the earlier one's parameter type",
-            );
+        for &b in &later.routes {
+            let shadowing = endpoints[..j].iter().find_map(|earlier| {
+                let answers = earlier
+                    .routes
+                    .iter()
+                    .copied()
+                    .find(|&a| answers_method(&routes[a], routes[b].method));
+                answers.filter(|_| covers(&earlier.template.segments, &later.template.segments))
+            });
+            if let Some(a) = shadowing {
+                errors.add(
+                    routes[b].span,
+                    format!(
+                        "route `{}` can never match: `{}`, declared earlier, matches every request it does",
+                        describe(&routes[b]),
+                        describe(&routes[a])
+                    ),
+                    "routes are tried in declaration order: declare the more specific route first, or narrow the earlier one's parameter type",
+                );
+            }
         }
     }
+}
+
+/// `true` when `route` answers `method` (a `GET` route answers `HEAD` too).
+pub fn answers_method(route: &FlatRoute, method: Method) -> bool {
+    route.method == method || (route.method == Method::Get && method == Method::Head)
 }
 
 /// `true` when every path `b` matches, `a` matches too.
@@ -434,13 +525,25 @@ fn param_accepts(param: &template::Param, text: &str) -> bool {
     match param.ty {
         ParamType::String => true,
         ParamType::Bool => text == "true" || text == "false",
-        ParamType::Unsigned(bits, _) => text
-            .parse::<u128>()
-            .is_ok_and(|v| bits >= 128 || v < 1u128 << bits),
-        ParamType::Signed(bits, _) => text.parse::<i128>().is_ok_and(|v| {
+        ParamType::Unsigned(bits, _) => canonical_int(text)
+            .and_then(|v| u128::try_from(v).ok())
+            .is_some_and(|v| bits >= 128 || v < 1u128 << bits),
+        ParamType::Signed(bits, _) => canonical_int(text).is_some_and(|v| {
             bits >= 128 || (-(1i128 << (bits - 1))..1i128 << (bits - 1)).contains(&v)
         }),
     }
+}
+
+/// The integer a segment is in canonical form (`7`, `-7`, `0`; not `+7`, `007`, `-0`), as the
+/// runtime matcher reads integers.
+fn canonical_int(text: &str) -> Option<i128> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == text.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    canonical.then(|| text.parse().ok()).flatten()
 }
 
 fn check_names(routes: &[FlatRoute], errors: &mut Errors) {
@@ -488,6 +591,11 @@ mod tests {
         assert!(covers(&segs("/s/{s ~ [a-z]+}"), &segs("/s/abc")));
         assert!(!covers(&segs("/s/{s ~ [a-z]+}"), &segs("/s/ABC")));
         assert!(!covers(&segs("/n/{n: u8}"), &segs("/n/256")));
+        assert!(
+            !covers(&segs("/n/{n: u64}"), &segs("/n/007")),
+            "not canonical: no match"
+        );
+        assert!(!covers(&segs("/n/{n: u64}"), &segs("/n/+7")));
         assert!(covers(&segs("/n/{n: i8}"), &segs("/n/-128")));
     }
 }
@@ -514,6 +622,7 @@ mod app_tests {
     #[test]
     fn groups_and_resources_flatten_in_order_with_inherited_options() {
         let (app, result) = validated(quote! {
+            app = A;
             routes {
                 GET "/" => home, public;
                 group "/admin", authorize = is_admin, body_limit = 10 {
@@ -549,6 +658,7 @@ mod app_tests {
     #[test]
     fn every_error_of_an_invocation_is_reported() {
         let (_, result) = validated(quote! {
+            app = A;
             routes {
                 GET "/a" => a;
                 GET "/b/{x: float}" => b, public;
@@ -571,17 +681,41 @@ mod app_tests {
     }
 
     #[test]
-    fn shadowing_is_found_across_methods_and_groups() {
+    fn shadowing_is_found_across_groups_for_the_methods_it_hides() {
         let (_, result) = validated(quote! {
+            app = A;
+            chain web = [RequestIdLayer];
             routes {
                 group "/api" { GET "/{anything}" => a, public; }
                 POST "/api/items" => b, public;
+                HEAD "/api/items" => b, public, via web;
+                GET "/unknown" => u, public, via mobile;
             }
         });
         assert_eq!(
             messages(result),
             [
-                "route `POST /api/items` can never match: `GET /api/{anything: String}`, declared earlier, matches every path it does"
+                "unknown middleware chain `mobile`",
+                "route `HEAD /api/items` can never match: `GET /api/{anything: String}`, declared earlier, matches every request it does",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_route_does_not_jump_ahead_of_a_route_that_would_take_its_requests() {
+        let (app, result) = validated(quote! {
+            app = A;
+            routes {
+                GET "/a/{x: u64}" => a, public;
+                DELETE "/a/{n}" => b, public;
+                DELETE "/a/{y: u64}" => c, public;
+            }
+        });
+        assert_eq!(app.endpoints.len(), 3);
+        assert_eq!(
+            messages(result),
+            [
+                "route `DELETE /a/{y: u64}` can never match: `DELETE /a/{n: String}`, declared earlier, matches every request it does"
             ]
         );
     }
@@ -589,6 +723,7 @@ mod app_tests {
     #[test]
     fn resource_options_are_checked() {
         let (_, result) = validated(quote! {
+            app = A;
             routes { resource "/p/{p: u64}" => p, only = [index, publish], public; }
         });
         assert_eq!(messages(result), ["unknown resource action `publish`"]);

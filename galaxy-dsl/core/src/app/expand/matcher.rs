@@ -2,13 +2,14 @@
 //!
 //! Endpoints are tried in declaration order. The path is split once into a stack array of
 //! segments; a `match` on the segment count selects the endpoints that can have that many, and
-//! each is a chain of literal comparisons followed by parameter parses. No trie, no allocation
-//! except to own a string parameter's value.
+//! each is a chain of literal comparisons followed by parameter parses. An endpoint whose path
+//! fits but which does not answer the method lets the search go on, remembering its methods for
+//! the `Allow` header of a 405. No trie, no allocation except to own a string parameter's value.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{params_type, variant};
+use super::{endpoint_mask, params_type, variant};
 use crate::app::validate::ValidApp;
 use crate::template::{ParamType, Segment};
 
@@ -42,10 +43,11 @@ pub(super) fn matcher(app: &ValidApp) -> TokenStream {
         .enumerate()
         .map(|(e, endpoint)| {
             let segments = &endpoint.template.segments;
+            let mask = endpoint_mask(endpoint, &app.routes);
             (
                 e,
                 fixed_len(segments),
-                endpoint_check(e, segments, &mut regexes),
+                endpoint_check(e, mask, segments, &mut regexes),
             )
         })
         .collect();
@@ -82,26 +84,33 @@ pub(super) fn matcher(app: &ValidApp) -> TokenStream {
         #[allow(dead_code)]
         enum __Matched {
             None,
+            NotAllowed(u8),
             #(#variants,)*
         }
 
         #(#regex_statics)*
 
         #[allow(unused_variables, unused_mut, clippy::match_single_binding)]
-        fn __galaxy_match(path: &str) -> __Matched {
+        fn __galaxy_match(method: u8, path: &str) -> __Matched {
             let mut segments: [&str; #capacity] = [""; #capacity];
             let count = ::galaxy_core::__private::split_path(path, &mut segments);
+            let mut allowed: u8 = 0;
             match count {
                 #(#arms)*
                 _ => { #(#wildcards)* }
             }
-            __Matched::None
+            if allowed == 0 { __Matched::None } else { __Matched::NotAllowed(allowed) }
         }
     }
 }
 
 /// The statements that return `__Matched::E{e}` when the path fits endpoint `e`.
-fn endpoint_check(e: usize, segments: &[Segment], regexes: &mut Vec<String>) -> TokenStream {
+fn endpoint_check(
+    e: usize,
+    mask: u8,
+    segments: &[Segment],
+    regexes: &mut Vec<String>,
+) -> TokenStream {
     let variant = variant(e);
     let mut literals = Vec::new();
     let mut parses = Vec::new();
@@ -142,7 +151,12 @@ fn endpoint_check(e: usize, segments: &[Segment], regexes: &mut Vec<String>) -> 
         }
     }
     let vars: Vec<_> = names.iter().map(|(var, _)| var.clone()).collect();
-    let mut body = quote! { return __Matched::#variant((#(#vars,)*)); };
+    let mut body = quote! {
+        if method & #mask != 0 {
+            return __Matched::#variant((#(#vars,)*));
+        }
+        allowed |= #mask;
+    };
     for ((var, regex), parse) in names.iter().zip(parses).rev() {
         if let Some(regex) = regex {
             body = quote! { if #regex.is_match(&#var) { #body } };
