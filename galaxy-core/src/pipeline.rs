@@ -6,9 +6,10 @@ use std::net::SocketAddr;
 use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
 
-use futures_util::FutureExt;
 use http::header::SERVER;
 use http::{HeaderValue, StatusCode};
+use std::future::Future as _;
+use std::task::Poll;
 
 use crate::error::{internal_error_response, plain};
 use crate::{App, Request, Response, request_id};
@@ -71,7 +72,18 @@ where
     let mut res = if uri_len(&req) > pipeline.max_uri_len {
         plain(StatusCode::URI_TOO_LONG, "request URI is too long\n")
     } else {
-        match AssertUnwindSafe(app.handle(req, peer)).catch_unwind().await {
+        // Polled in place under `catch_unwind` rather than wrapped in a `CatchUnwind` future:
+        // wrapping moves the whole handler future once more per request.
+        let mut handled = std::pin::pin!(app.handle(req, peer));
+        let outcome = std::future::poll_fn(|cx| {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| handled.as_mut().poll(cx))) {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(res)) => Poll::Ready(Ok(res)),
+                Err(panic) => Poll::Ready(Err(panic)),
+            }
+        })
+        .await;
+        match outcome {
             Ok(res) => res,
             Err(panic) => {
                 let id = request_id::generate();

@@ -6,5 +6,7 @@ use techempower::Benchmark;
 fn main() -> Result<(), galaxy_core::Error> {
     let mut config = ServerConfig::from_env()?;
     config.workers = Workers::PerCore { threads: 0 };
+    // The plaintext test pipelines 16 requests per write; answer them with one write too.
+    config.pipeline_flush = true;
     galaxy_core::serve(Benchmark::new(()), config)
 }

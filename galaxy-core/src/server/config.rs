@@ -71,6 +71,12 @@ pub struct ServerConfig {
     /// connections. Default 30 s.
     #[builder(default = Duration::from_secs(30))]
     pub shutdown_timeout: Duration,
+    /// Answer a batch of pipelined HTTP/1.1 requests with one write instead of one per
+    /// response. Much cheaper for clients that pipeline (benchmarks, some API clients), but a
+    /// malformed request then gets its connection closed without the 400 (or 431) hyper would
+    /// otherwise send. Default off.
+    #[builder(default = false)]
+    pub pipeline_flush: bool,
     /// Accept HTTP/2 with prior knowledge beside HTTP/1.1. Default on.
     #[builder(default = true)]
     pub http2: bool,

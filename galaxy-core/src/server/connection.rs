@@ -39,10 +39,10 @@ pub(crate) fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioEx
         .max_headers(config.max_headers)
         .max_buf_size(config.max_head_bytes)
         .keep_alive(true)
-        // No `pipeline_flush`: it holds back writes while unparsed bytes sit in the read
-        // buffer, which is always the case after a parse error, so the 400/431/414 hyper
-        // writes for a bad head was dropped with the connection instead of being sent.
-        .pipeline_flush(false);
+        // Off by default: it holds back writes while unparsed bytes sit in the read buffer,
+        // which is always the case after a parse error, so the 400/431 hyper writes for a bad
+        // head is dropped with the connection instead of being sent.
+        .pipeline_flush(config.pipeline_flush);
     builder
         .http2()
         .timer(TokioTimer::new())
