@@ -15,3 +15,11 @@ struct GettingStarted;
 #[doc = include_str!("../../docs/routing.md")]
 #[allow(dead_code)]
 struct Routing;
+
+#[doc = include_str!("../../docs/middleware.md")]
+#[allow(dead_code)]
+struct MiddlewareGuide;
+
+#[doc = include_str!("../../docs/security.md")]
+#[allow(dead_code)]
+struct SecurityGuide;

@@ -18,18 +18,59 @@
 //! }
 //! ```
 
+mod access_log;
+mod catch_panic;
+mod client_ip;
+mod compression;
+mod concurrency_limit;
 mod context;
+mod cors;
+mod csrf;
+mod etag;
+mod ip_filter;
+mod maintenance;
+mod method_override;
+mod normalize_path;
+mod rate_limit;
 mod request_id;
+mod security_headers;
+mod session;
+mod timeout;
 mod tower;
 
 pub use context::{
     Append, Ctx, HCons, HNil, Has, Here, ProvidedBefore, ProvidesAll, There, ViaContext,
 };
+pub use csrf::{CSRF_FIELD, CSRF_HEADER, Csrf, CsrfToken};
 pub use request_id::{RequestId, RequestIdLayer};
+pub use security_headers::{CspNonce, SecurityHeaders};
+#[cfg(feature = "redis")]
+pub use session::RedisSessionStore;
+pub use session::{
+    APP_KEY_VAR, InvalidKey, MemorySessionStore, Session, SessionLayer, SessionStore, StoreError,
+};
 pub use tower::{NextService, Tower};
+
+pub use access_log::AccessLog;
+pub use catch_panic::CatchPanic;
+pub use client_ip::{ClientIp, TrustedProxies};
+pub use compression::{Compression, CompressionLevel};
+pub use concurrency_limit::ConcurrencyLimit;
+pub use cors::Cors;
+pub use etag::ETag;
+pub use ip_filter::IpFilter;
+pub use maintenance::{BYPASS_COOKIE, BYPASS_HEADER, MaintenanceMode, MaintenanceSwitch};
+pub use method_override::{METHOD_FIELD, METHOD_HEADER, MethodOverride};
+pub use normalize_path::NormalizePath;
+#[cfg(feature = "redis")]
+pub use rate_limit::RedisStore;
+pub use rate_limit::{Decision, MemoryStore, Quota, RateLimit, RateLimitStore};
+pub use timeout::Timeout;
 
 #[doc(hidden)]
 pub use context::provided as __provided;
+#[doc(hidden)]
+pub use session::codec as __session_codec;
 
 use std::future::Future;
 use std::net::SocketAddr;
