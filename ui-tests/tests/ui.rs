@@ -17,3 +17,10 @@ fn middleware() {
     cases.pass("middleware/pass/*.rs");
     cases.compile_fail("middleware/fail/*.rs");
 }
+
+#[test]
+fn orm() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("orm/pass/*.rs");
+    cases.compile_fail("orm/fail/*.rs");
+}

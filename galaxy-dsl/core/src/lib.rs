@@ -7,6 +7,8 @@
 //! mistake does not cascade.
 
 pub mod app;
+pub mod model;
 pub mod template;
 
 pub use app::app;
+pub use model::derive_model;

@@ -4,6 +4,7 @@
 //! resources and checks them, [`expand`] generates the app type, its matcher and dispatcher, the
 //! route table and the URL helpers.
 
+pub mod defaults;
 pub mod expand;
 pub mod model;
 pub mod parse;
@@ -13,7 +14,7 @@ use proc_macro2::TokenStream;
 
 /// `app! { ... }`: parse, validate, expand.
 pub fn app(input: TokenStream) -> TokenStream {
-    let def = match syn::parse2::<model::AppDef>(input.clone()) {
+    let mut def = match syn::parse2::<model::AppDef>(input.clone()) {
         Ok(def) => def,
         Err(err) => {
             let mut tokens = err.to_compile_error();
@@ -21,6 +22,7 @@ pub fn app(input: TokenStream) -> TokenStream {
             return tokens;
         }
     };
+    defaults::add_default_chains(&mut def);
     let (mut valid, result) = validate::validate(&def);
     match result {
         Ok(()) => expand::expand(&def, &valid),

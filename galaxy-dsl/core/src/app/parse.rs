@@ -108,7 +108,7 @@ impl Parse for ChainDef {
 }
 
 /// The type a chain entry builds: `Type`, `Type::constructor(..)`, `Type { .. }`.
-fn middleware_type(expr: &Expr) -> syn::Result<Path> {
+pub(crate) fn middleware_type(expr: &Expr) -> syn::Result<Path> {
     let path =
         match expr {
             Expr::Path(path) => Some(path.path.clone()),

@@ -138,11 +138,10 @@ fn chains_with(
                 errors.add(
                     via.span(),
                     format!("unknown middleware chain `{via}`"),
-                    if declared.is_empty() {
-                        format!("declare it before `routes`: `chain {via} = [RequestIdLayer::default(), ...];`")
-                    } else {
-                        format!("declare it with `chain {via} = [...];`, or use one of: {}", declared.join(", "))
-                    },
+                    format!(
+                        "declare it before `routes` with `chain {via} = [...];`; the chains that exist are {} (`web` and `api` exist by default)",
+                        if declared.is_empty() { "none yet".to_owned() } else { declared.join(", ") }
+                    ),
                 );
             }
         }

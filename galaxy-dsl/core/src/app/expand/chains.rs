@@ -81,9 +81,13 @@ pub(super) fn checks(def: &AppDef, app: &ValidApp) -> TokenStream {
     let state = &def.state;
     // Every declared chain on its own (so a broken chain is reported even while no route uses
     // it), then each combination of nested `via`s the routes use.
-    let mut all: Vec<Vec<usize>> = (0..def.chains.len()).map(|i| vec![i]).collect();
+    // The `global` chain runs before every other, so each is checked behind it.
+    let global = global_chain(def);
+    let mut all: Vec<Vec<usize>> = (0..def.chains.len())
+        .map(|i| global.filter(|&g| g != i).into_iter().chain([i]).collect())
+        .collect();
     for route in &app.routes {
-        let mut sequence: Vec<usize> = global_chain(def).into_iter().collect();
+        let mut sequence: Vec<usize> = global.into_iter().collect();
         sequence.extend(&route.chains);
         if !all.contains(&sequence) {
             all.push(sequence);

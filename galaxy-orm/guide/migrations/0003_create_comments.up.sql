@@ -1,0 +1,5 @@
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id BIGINT NOT NULL REFERENCES posts (id),
+    body TEXT NOT NULL
+);

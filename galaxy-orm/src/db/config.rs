@@ -1,0 +1,82 @@
+//! Connection settings: which database (by URL), pool sizes and timeouts, read replicas.
+
+use std::time::Duration;
+
+/// How to connect. Build with [`DbConfig::new`] and the `with_*` methods.
+///
+/// ```
+/// # use std::time::Duration;
+/// let config = galaxy_orm::DbConfig::new("sqlite://app.db")
+///     .with_max_connections(8)
+///     .with_acquire_timeout(Duration::from_secs(1));
+/// assert_eq!(config.max_connections, 8);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DbConfig {
+    /// The primary's URL: `sqlite://path.db` (or `sqlite::memory:`), `postgres://...`,
+    /// `mysql://...` (also for MariaDB).
+    pub url: String,
+    /// Replica URLs (same database family as the primary); reads go there.
+    pub replicas: Vec<String>,
+    /// Most connections per pool.
+    pub max_connections: u32,
+    /// How long a query waits for a free connection before failing with
+    /// [`Error::PoolExhausted`](crate::Error::PoolExhausted). Short, so an overloaded app sheds
+    /// load with 503s instead of queueing requests until they all time out.
+    pub acquire_timeout: Duration,
+    /// SQLite only: how long a writer waits for the database lock.
+    pub busy_timeout: Duration,
+    /// How long after a write the same [`Db`](crate::Db) handle keeps reading from the primary,
+    /// so it reads its own writes despite replication lag.
+    pub sticky_for: Duration,
+}
+
+impl DbConfig {
+    /// Defaults for `url`: 10 connections, 2 s acquire timeout, 5 s busy timeout, sticky 5 s.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            replicas: Vec::new(),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(2),
+            busy_timeout: Duration::from_secs(5),
+            sticky_for: Duration::from_secs(5),
+        }
+    }
+
+    /// Adds a read replica.
+    #[must_use]
+    pub fn with_replica(mut self, url: impl Into<String>) -> Self {
+        self.replicas.push(url.into());
+        self
+    }
+
+    /// Sets the pool size.
+    #[must_use]
+    pub fn with_max_connections(mut self, max: u32) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// Sets how long to wait for a free connection.
+    #[must_use]
+    pub fn with_acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// Sets SQLite's busy timeout.
+    #[must_use]
+    pub fn with_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
+    }
+
+    /// Sets how long reads stick to the primary after a write.
+    #[must_use]
+    pub fn with_sticky_for(mut self, window: Duration) -> Self {
+        self.sticky_for = window;
+        self
+    }
+}

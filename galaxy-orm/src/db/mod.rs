@@ -1,0 +1,254 @@
+//! [`Db`]: the pools of one database (a primary and optional read replicas), and the
+//! [`Executor`] trait that both it and a [`Transaction`] implement.
+
+pub(crate) mod bind;
+mod config;
+mod pool;
+mod transaction;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub use config::DbConfig;
+pub(crate) use pool::Pool;
+pub use transaction::{RetryPolicy, Transaction, TxFuture};
+
+use crate::row::Row;
+use crate::sql::{Dialect, Sql};
+use crate::{Error, Result};
+
+/// Whether a statement only reads: reads may go to a replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Intent {
+    /// A `SELECT` with no side effect.
+    Read,
+    /// Anything that changes data (an `INSERT ... RETURNING` too).
+    Write,
+}
+
+/// What a statement without rows reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Executed {
+    /// Rows inserted, updated or deleted.
+    pub rows_affected: u64,
+    /// MySQL's `LAST_INSERT_ID()` after an insert (the other databases use `RETURNING`).
+    pub last_insert_id: Option<u64>,
+}
+
+/// Something statements run on: a [`Db`] (`&db`) or a [`Transaction`] (`&mut tx`).
+pub trait Executor: Send {
+    /// The dialect to write statements in.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs `sql` and returns its rows.
+    fn fetch_all(
+        &mut self,
+        sql: Sql,
+        intent: Intent,
+    ) -> impl Future<Output = Result<Vec<Row>>> + Send;
+
+    /// Runs `sql`, a statement without rows.
+    fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<Executed>> + Send;
+}
+
+/// A database: the primary pool, read replicas, and this handle's read-your-writes state.
+///
+/// Cloning shares the pools and the stickiness; [`Db::session`] gives a handle with its own
+/// stickiness (one per request), so one request's write does not pin every other request's
+/// reads to the primary.
+#[derive(Debug, Clone)]
+pub struct Db {
+    shared: Arc<Shared>,
+    /// Milliseconds since `shared.epoch` of this session's last write, plus one (0 = never).
+    last_write: Arc<AtomicU64>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    primary: Pool,
+    replicas: Vec<Pool>,
+    next_replica: AtomicUsize,
+    sticky_for: Duration,
+    epoch: Instant,
+    statements: AtomicU64,
+}
+
+impl Db {
+    /// Connects to `url` with default settings (see [`DbConfig::new`]).
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(DbConfig::new(url)).await
+    }
+
+    /// Connects with `config`: the primary, then every replica.
+    pub async fn connect_with(config: DbConfig) -> Result<Self> {
+        let primary = Pool::open(&config.url, &config).await?;
+        let mut replicas = Vec::with_capacity(config.replicas.len());
+        for url in &config.replicas {
+            let replica = Pool::open(url, &config).await?;
+            if replica.dialect() != primary.dialect() {
+                return Err(Error::Config(
+                    "a replica must be the same database family as the primary".into(),
+                ));
+            }
+            replicas.push(replica);
+        }
+        Ok(Self {
+            shared: Arc::new(Shared {
+                primary,
+                replicas,
+                next_replica: AtomicUsize::new(0),
+                sticky_for: config.sticky_for,
+                epoch: Instant::now(),
+                statements: AtomicU64::new(0),
+            }),
+            last_write: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// A handle on the same pools whose reads are not yet stuck to the primary.
+    #[must_use]
+    pub fn session(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            last_write: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The dialect of this database.
+    pub fn dialect(&self) -> Dialect {
+        self.shared.primary.dialect()
+    }
+
+    /// How many statements ran through this database (all handles and transactions), for
+    /// tests that prove how many queries something issues.
+    pub fn statements_executed(&self) -> u64 {
+        self.shared.statements.load(Ordering::Relaxed)
+    }
+
+    /// Closes every pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.shared.primary.close().await;
+        for replica in &self.shared.replicas {
+            replica.close().await;
+        }
+    }
+
+    pub(crate) fn primary(&self) -> &Pool {
+        &self.shared.primary
+    }
+
+    pub(crate) fn count_statement(&self) {
+        self.shared.statements.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn note_write(&self) {
+        if self.shared.replicas.is_empty() {
+            return;
+        }
+        let elapsed = u64::try_from(self.shared.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_write
+            .store(elapsed.saturating_add(1), Ordering::Relaxed);
+    }
+
+    /// The pool a statement goes to: the primary for writes, for reads right after this
+    /// session's write, and when there are no replicas; otherwise the next replica in turn.
+    fn route(&self, intent: Intent) -> &Pool {
+        let shared = &self.shared;
+        if intent == Intent::Write || shared.replicas.is_empty() {
+            return &shared.primary;
+        }
+        let last_write = self.last_write.load(Ordering::Relaxed);
+        if last_write != 0 {
+            let since = shared
+                .epoch
+                .elapsed()
+                .saturating_sub(Duration::from_millis(last_write - 1));
+            if since < shared.sticky_for {
+                return &shared.primary;
+            }
+        }
+        let i = shared.next_replica.fetch_add(1, Ordering::Relaxed) % shared.replicas.len();
+        &shared.replicas[i]
+    }
+}
+
+impl Executor for &Db {
+    fn dialect(&self) -> Dialect {
+        Db::dialect(self)
+    }
+
+    async fn fetch_all(&mut self, sql: Sql, intent: Intent) -> Result<Vec<Row>> {
+        self.count_statement();
+        if intent == Intent::Write {
+            self.note_write();
+        }
+        tracing::trace!(sql = %sql.text, "fetch");
+        Ok(match self.route(intent) {
+            Pool::Sqlite(p) => bind::sqlite(&sql)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Pool::Postgres(p) => bind::postgres(&sql)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect(),
+            Pool::MySql(p) => bind::mysql(&sql)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(Row::MySql)
+                .collect(),
+        })
+    }
+
+    async fn execute(&mut self, sql: Sql) -> Result<Executed> {
+        self.count_statement();
+        self.note_write();
+        tracing::trace!(sql = %sql.text, "execute");
+        Ok(match self.primary() {
+            Pool::Sqlite(p) => executed(bind::sqlite(&sql).execute(p).await?.rows_affected(), None),
+            Pool::Postgres(p) => {
+                executed(bind::postgres(&sql).execute(p).await?.rows_affected(), None)
+            }
+            Pool::MySql(p) => {
+                let done = bind::mysql(&sql).execute(p).await?;
+                executed(done.rows_affected(), Some(done.last_insert_id()))
+            }
+        })
+    }
+}
+
+pub(crate) fn executed(rows_affected: u64, last_insert_id: Option<u64>) -> Executed {
+    Executed {
+        rows_affected,
+        last_insert_id,
+    }
+}
+
+/// Lets a function that received an executor by value run several statements on it
+/// (`&mut ex`), as eager loading and MySQL's insert-then-select do.
+impl<E: Executor> Executor for &mut E {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+
+    fn fetch_all(
+        &mut self,
+        sql: Sql,
+        intent: Intent,
+    ) -> impl Future<Output = Result<Vec<Row>>> + Send {
+        (**self).fetch_all(sql, intent)
+    }
+
+    fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<Executed>> + Send {
+        (**self).execute(sql)
+    }
+}

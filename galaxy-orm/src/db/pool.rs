@@ -1,0 +1,107 @@
+//! One sqlx pool of any of the three databases, opened from a URL.
+
+use std::str::FromStr;
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{ConnectOptions, MySql, Postgres, Sqlite};
+
+use crate::db::DbConfig;
+use crate::{Dialect, Error, Result};
+
+/// A pool of connections to one database server (or SQLite file).
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(sqlx::Pool<Sqlite>),
+    Postgres(sqlx::Pool<Postgres>),
+    MySql(sqlx::Pool<MySql>),
+}
+
+impl Pool {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Self::Sqlite(_) => Dialect::Sqlite,
+            Self::Postgres(_) => Dialect::Postgres,
+            Self::MySql(_) => Dialect::MySql,
+        }
+    }
+
+    /// Opens a pool for `url`, connecting once so that a wrong URL fails here, not on the
+    /// first request.
+    pub(crate) async fn open(url: &str, config: &DbConfig) -> Result<Self> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+        match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(config.busy_timeout)
+                    .foreign_keys(true);
+                // Each connection to `:memory:` is a database of its own: keep exactly one, and
+                // never let it expire, or the data would vanish.
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                let mut pool = SqlitePoolOptions::new()
+                    .max_connections(if in_memory { 1 } else { config.max_connections })
+                    .acquire_timeout(config.acquire_timeout);
+                if in_memory {
+                    pool = pool
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .min_connections(1);
+                }
+                probe(&options).await?;
+                Ok(Self::Sqlite(pool.connect_with(options).await?))
+            }
+            "postgres" | "postgresql" => {
+                let options = PgConnectOptions::from_str(url)?;
+                probe(&options).await?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(config.max_connections)
+                    .acquire_timeout(config.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Self::Postgres(pool))
+            }
+            "mysql" | "mariadb" => {
+                let url = url.replacen("mariadb:", "mysql:", 1);
+                let options = MySqlConnectOptions::from_str(&url)?;
+                probe(&options).await?;
+                let pool = MySqlPoolOptions::new()
+                    .max_connections(config.max_connections)
+                    .acquire_timeout(config.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Self::MySql(pool))
+            }
+            _ => Err(Error::Config(format!(
+                "unsupported database URL scheme `{scheme}`: use sqlite:, postgres: or mysql:"
+            ))),
+        }
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Self::Sqlite(p) => p.close().await,
+            Self::Postgres(p) => p.close().await,
+            Self::MySql(p) => p.close().await,
+        }
+    }
+}
+
+/// Opens and closes one connection outside the pool. A pool retries failed connects until its
+/// acquire timeout and then reports only "timed out"; connecting directly once at start-up
+/// reports the real reason (refused, bad password, unknown database).
+async fn probe<O>(options: &O) -> Result<()>
+where
+    O: ConnectOptions,
+    O::Connection: Sized,
+{
+    use sqlx::Connection as _;
+    let connection = options.connect().await.map_err(|err| match err {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Error::Unavailable(err),
+        other => Error::from(other),
+    })?;
+    connection.close().await?;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! Relations between models: [`HasMany`] and [`BelongsTo`], declared on the model derive and
+//! generated into its column module (`post::comments`, `comment::post`).
+//!
+//! A relation is never loaded behind your back: read it with an explicit `load` (one query),
+//! or eager-load it for a whole result with [`Query::with`](crate::Query::with), which issues
+//! one query per relation whatever the number of rows and returns `(model, related)` pairs, so
+//! the type says what was loaded.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+
+use crate::db::{Executor, Intent};
+use crate::model::Model;
+use crate::query::{Condition, Expr, Query};
+use crate::value::{FieldType, Value};
+use crate::{Error, Result};
+
+/// A relation from `Self::Parent` rows to what each one relates to.
+pub trait Relation: Copy + Send + Sync + 'static {
+    /// The model the relation is declared on.
+    type Parent: Model;
+    /// What one parent relates to (`Vec<Child>` or `Option<Owner>`).
+    type Output: Send;
+
+    /// Loads the related rows of every parent with one query; the result is aligned with
+    /// `parents`.
+    fn load_many<E: Executor>(
+        self,
+        parents: &[Self::Parent],
+        ex: E,
+    ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send;
+}
+
+/// `parent has many children`: the children's `foreign_key` column holds the parent's key.
+pub struct HasMany<P, C> {
+    foreign_key: &'static str,
+    _models: PhantomData<fn() -> (P, C)>,
+}
+
+/// `parent has one child`: like [`HasMany`], with at most one child per parent.
+pub struct HasOne<P, C> {
+    foreign_key: &'static str,
+    _models: PhantomData<fn() -> (P, C)>,
+}
+
+/// `child belongs to owner`: the child's `foreign_key` column holds the owner's key.
+pub struct BelongsTo<C, O> {
+    foreign_key: &'static str,
+    _models: PhantomData<fn() -> (C, O)>,
+}
+
+macro_rules! descriptor_impls {
+    ($name:ident) => {
+        impl<A, B> Clone for $name<A, B> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<A, B> Copy for $name<A, B> {}
+        impl<A, B> fmt::Debug for $name<A, B> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.foreign_key)
+            }
+        }
+        impl<A, B> $name<A, B> {
+            /// The relation through `foreign_key`. Called by generated code.
+            #[doc(hidden)]
+            pub const fn new(foreign_key: &'static str) -> Self {
+                Self {
+                    foreign_key,
+                    _models: PhantomData,
+                }
+            }
+
+            /// The foreign-key column.
+            pub const fn foreign_key(self) -> &'static str {
+                self.foreign_key
+            }
+        }
+    };
+}
+descriptor_impls!(HasMany);
+descriptor_impls!(HasOne);
+descriptor_impls!(BelongsTo);
+
+/// Keys compared in memory to match related rows to parents. Integer widths and drivers differ
+/// (`INT4` vs `INT8`), so keys are compared by value family, not by Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyOf {
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+fn key_of(value: &Value) -> Option<KeyOf> {
+    match value {
+        Value::Int(i) => Some(KeyOf::Int(*i)),
+        Value::Bool(b) => Some(KeyOf::Int(i64::from(*b))),
+        Value::Text(s) => Some(KeyOf::Text(s.clone())),
+        Value::Bytes(b) => Some(KeyOf::Bytes(b.clone())),
+        // NULL relates to nothing; floats and timestamps are not keys.
+        _ => None,
+    }
+}
+
+/// `column IN (keys)` with the keys deduplicated, for one eager-loading query.
+fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M> {
+    let mut seen = std::collections::HashSet::new();
+    let unique = keys
+        .into_iter()
+        .filter(|v| key_of(v).is_some_and(|k| seen.insert(k)))
+        .collect();
+    Condition::new(Expr::In(column, unique, false))
+}
+
+impl<P: Model, C: Model> HasMany<P, C> {
+    /// The children of `parent` (one query).
+    pub async fn load<E: Executor>(self, parent: &P, ex: E) -> Result<Vec<C>> {
+        Query::<C>::new()
+            .filter(Condition::new(Expr::Compare(
+                self.foreign_key,
+                "=",
+                parent.key().to_value(),
+            )))
+            .all(ex)
+            .await
+    }
+}
+
+impl<P: Model, C: Model> Relation for HasMany<P, C> {
+    type Parent = P;
+    type Output = Vec<C>;
+
+    async fn load_many<E: Executor>(self, parents: &[P], mut ex: E) -> Result<Vec<Vec<C>>> {
+        let keys: Vec<Value> = parents.iter().map(|p| p.key().to_value()).collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = Query::<C>::new().filter(in_keys(self.foreign_key, keys.clone()));
+        let rows = ex
+            .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
+            .await?;
+        // Rows, not models, are grouped: a parent listed twice gets its children decoded twice
+        // rather than requiring models to be `Clone`.
+        let mut by_parent: HashMap<KeyOf, Vec<&crate::Row>> = HashMap::new();
+        for row in &rows {
+            if let Some(key) = key_of(&row.value(self.foreign_key)?) {
+                by_parent.entry(key).or_default().push(row);
+            }
+        }
+        keys.iter()
+            .map(|k| match key_of(k).and_then(|k| by_parent.get(&k)) {
+                Some(children) => children.iter().map(|row| C::from_row(row)).collect(),
+                None => Ok(Vec::new()),
+            })
+            .collect()
+    }
+}
+
+impl<P: Model, C: Model> HasOne<P, C> {
+    /// The child of `parent`, if any (one query).
+    pub async fn load<E: Executor>(self, parent: &P, ex: E) -> Result<Option<C>> {
+        let many = HasMany::<P, C>::new(self.foreign_key);
+        Ok(many.load(parent, ex).await?.into_iter().next())
+    }
+}
+
+impl<P: Model, C: Model> Relation for HasOne<P, C> {
+    type Parent = P;
+    type Output = Option<C>;
+
+    async fn load_many<E: Executor>(self, parents: &[P], ex: E) -> Result<Vec<Option<C>>> {
+        let many = HasMany::<P, C>::new(self.foreign_key);
+        Ok(many
+            .load_many(parents, ex)
+            .await?
+            .into_iter()
+            .map(|children| children.into_iter().next())
+            .collect())
+    }
+}
+
+impl<C: Model, O: Model> BelongsTo<C, O> {
+    /// The owner of `child`, if its foreign key is set and the row exists (one query).
+    pub async fn load<E: Executor>(self, child: &C, ex: E) -> Result<Option<O>> {
+        let Some(key) = foreign_key_value(child, self.foreign_key)? else {
+            return Ok(None);
+        };
+        Query::<O>::new()
+            .filter(Condition::new(Expr::Compare(O::PRIMARY_KEY, "=", key)))
+            .first(ex)
+            .await
+    }
+}
+
+fn foreign_key_value<C: Model>(child: &C, column: &'static str) -> Result<Option<Value>> {
+    let value = child
+        .values()
+        .into_iter()
+        .find(|(c, _)| *c == column)
+        .map(|(_, v)| v)
+        .ok_or_else(|| Error::Decode(format!("`{}` has no column `{column}`", C::TABLE)))?;
+    Ok(match value {
+        Value::Null(_) => None,
+        other => Some(other),
+    })
+}
+
+impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
+    type Parent = C;
+    type Output = Option<O>;
+
+    async fn load_many<E: Executor>(self, children: &[C], mut ex: E) -> Result<Vec<Option<O>>> {
+        let keys: Vec<Option<Value>> = children
+            .iter()
+            .map(|c| foreign_key_value(c, self.foreign_key))
+            .collect::<Result<_>>()?;
+        let wanted: Vec<Value> = keys.iter().flatten().cloned().collect();
+        if wanted.is_empty() {
+            return Ok(keys.iter().map(|_| None).collect());
+        }
+        let query = Query::<O>::new().filter(in_keys(O::PRIMARY_KEY, wanted));
+        let rows = ex
+            .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
+            .await?;
+        let mut owners: HashMap<KeyOf, &crate::Row> = HashMap::new();
+        for row in &rows {
+            if let Some(key) = key_of(&row.value(O::PRIMARY_KEY)?) {
+                owners.insert(key, row);
+            }
+        }
+        keys.iter()
+            .map(
+                |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
+                    Some(row) => O::from_row(row).map(Some),
+                    None => Ok(None),
+                },
+            )
+            .collect()
+    }
+}

@@ -1,0 +1,12 @@
+CREATE TABLE orm_values (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    flag BOOLEAN NOT NULL,
+    small INTEGER NOT NULL,
+    big BIGINT NOT NULL,
+    ratio DOUBLE PRECISION NOT NULL,
+    text LONGTEXT NOT NULL,
+    bytes LONGBLOB NOT NULL,
+    at DATETIME(6) NOT NULL,
+    maybe_int BIGINT,
+    maybe_text LONGTEXT
+) DEFAULT CHARSET = utf8mb4;

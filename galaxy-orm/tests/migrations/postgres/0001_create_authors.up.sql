@@ -1,0 +1,4 @@
+CREATE TABLE orm_authors (
+    id BIGSERIAL PRIMARY KEY,
+    name VARCHAR(100) NOT NULL UNIQUE
+);

@@ -1,0 +1,12 @@
+CREATE TABLE orm_posts (
+    id BIGSERIAL PRIMARY KEY,
+    author_id BIGINT NOT NULL REFERENCES orm_authors (id),
+    title VARCHAR(200) NOT NULL,
+    body TEXT,
+    published BOOLEAN NOT NULL DEFAULT FALSE,
+    score DOUBLE PRECISION NOT NULL DEFAULT 0,
+    views INTEGER NOT NULL DEFAULT 0,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    deleted_at TIMESTAMPTZ
+);

@@ -1,0 +1,18 @@
+use galaxy_orm::time::OffsetDateTime;
+use galaxy_orm::Model;
+
+#[derive(Debug, Model)]
+#[galaxy(migrations = "../migrations", timestamps)]
+pub struct Post {
+    pub id: i64,
+    #[galaxy(fillable)]
+    pub title: String,
+    #[galaxy(fillable)]
+    pub body: String,
+    pub published: bool,
+    pub author_id: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+fn main() {}

@@ -1,0 +1,27 @@
+use galaxy_orm::time::OffsetDateTime;
+use galaxy_orm::Model;
+
+#[derive(Debug, Model)]
+#[galaxy(migrations = "../migrations", timestamps)]
+pub struct Post {
+    pub id: i64,
+    #[galaxy(fillable)]
+    pub title: String,
+    #[galaxy(fillable)]
+    pub body: Option<String>,
+    pub published: bool,
+    pub author_id: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Model)]
+#[galaxy(migrations = "../migrations")]
+pub struct Author {
+    pub id: i64,
+    pub name: String,
+}
+
+fn main() {
+    let _ = Post::query().filter(author::name.eq("ada"));
+}

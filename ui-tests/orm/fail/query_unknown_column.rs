@@ -1,0 +1,20 @@
+use galaxy_orm::time::OffsetDateTime;
+use galaxy_orm::Model;
+
+#[derive(Debug, Model)]
+#[galaxy(migrations = "../migrations", timestamps)]
+pub struct Post {
+    pub id: i64,
+    #[galaxy(fillable)]
+    pub title: String,
+    #[galaxy(fillable)]
+    pub body: Option<String>,
+    pub published: bool,
+    pub author_id: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+fn main() {
+    let _ = Post::query().filter(post::publshed.eq(true));
+}
