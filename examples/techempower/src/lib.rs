@@ -1,5 +1,6 @@
 //! The TechEmpower benchmark tests (see `shared/TFB-RULES.md`) as an ordinary Galaxy app.
-//! The database tests arrive with galaxy-orm.
+//! The database tests arrive with galaxy-orm. `BenchmarkBehindWeb` serves the same tests
+//! behind the default `web` middleware chain.
 
 use galaxy_core::prelude::*;
 use serde::Serialize;
@@ -9,6 +10,22 @@ galaxy_core::app! {
     routes {
         GET "/plaintext" => plaintext, name = plaintext, public;
         GET "/json" => json, name = json, public;
+    }
+}
+
+/// The same tests behind the default `web` chain (request id, access log, security headers,
+/// session, CSRF), to measure what the chain costs per request.
+pub mod behind_web {
+    use super::{json, plaintext};
+
+    galaxy_core::app! {
+        app = BenchmarkBehindWeb;
+        routes {
+            group "/" via web {
+                GET "/plaintext" => plaintext, public;
+                GET "/json" => json, public;
+            }
+        }
     }
 }
 

@@ -28,3 +28,16 @@ async fn json_follows_the_rules() {
         serde_json::json!({"message": "Hello, World!"})
     );
 }
+
+#[tokio::test]
+async fn the_web_chain_variant_answers_the_same_with_its_headers() {
+    let client = TestClient::new(techempower::behind_web::BenchmarkBehindWeb::new(()));
+    let res = client.get("/json").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<serde_json::Value>(),
+        serde_json::json!({"message": "Hello, World!"})
+    );
+    assert!(res.header("x-request-id").is_some());
+    assert!(res.header("content-security-policy").is_some());
+}
