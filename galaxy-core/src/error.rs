@@ -82,6 +82,23 @@ pub(crate) fn internal_error(err: &dyn fmt::Display) -> Response {
     internal_error_response(&id)
 }
 
+/// Logs a handler's panic under `request_id` (a fresh one when `None`) and answers `500` with
+/// the id and nothing of the panic: what the pipeline, `CatchPanic` and `SecurityHeaders` all
+/// answer when the code they wrap panics.
+pub(crate) fn panic_response(
+    panic: &(dyn std::any::Any + Send),
+    request_id: Option<&str>,
+) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic with a non-string payload");
+    let id = request_id.map_or_else(request_id::generate, str::to_owned);
+    tracing::error!(request_id = %id, panic = message, "handler panicked");
+    internal_error_response(&id)
+}
+
 pub(crate) fn internal_error_response(request_id: &str) -> Response {
     let mut res = (
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,7 +1,6 @@
 //! What happens to every request around the app's router, whether it came over a socket or from
 //! the test client: the URI length limit, panic recovery and the `Server` header.
 
-use std::any::Any;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
@@ -11,8 +10,8 @@ use http::{HeaderValue, StatusCode};
 use std::future::Future as _;
 use std::task::Poll;
 
-use crate::error::{internal_error_response, plain};
-use crate::{App, Request, Response, request_id};
+use crate::error::{panic_response, plain};
+use crate::{App, Request, Response};
 
 /// The per-server settings the pipeline applies.
 #[derive(Debug, Clone)]
@@ -34,14 +33,6 @@ fn uri_len(req: &Request) -> usize {
     let uri = req.uri();
     uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + uri.authority().map_or(0, |a| a.as_str().len())
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic with a non-string payload")
 }
 
 /// An app together with the pipeline settings of whatever serves it (a server, a test client).
@@ -85,15 +76,7 @@ where
         .await;
         match outcome {
             Ok(res) => res,
-            Err(panic) => {
-                let id = request_id::generate();
-                tracing::error!(
-                    request_id = %id,
-                    panic = panic_message(&*panic),
-                    "handler panicked"
-                );
-                internal_error_response(&id)
-            }
+            Err(panic) => panic_response(&*panic, None),
         }
     };
     if let Some(server) = &pipeline.server_header {

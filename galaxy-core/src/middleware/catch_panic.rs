@@ -1,14 +1,13 @@
 //! `CatchPanic`: a panic in the rest of the chain becomes a `500` that shows the request id,
 //! the same answer the server gives for a panic it catches itself.
 
-use std::any::Any;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
 
 use super::{HNil, Middleware, MiddlewareContext, Next, RequestId};
-use crate::error::internal_error_response;
-use crate::{Request, Response, request_id};
+use crate::error::panic_response;
+use crate::{Request, Response};
 
 /// `CatchPanic`: a panic in the rest of the chain becomes a `500` that shows the request id,
 /// the same answer the server gives for a panic it catches itself.
@@ -44,14 +43,6 @@ use crate::{Request, Response, request_id};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CatchPanic;
 
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic with a non-string payload")
-}
-
 impl<S: Send + Sync> Middleware<S> for CatchPanic {
     type Provides = HNil;
     type Requires = HNil;
@@ -60,15 +51,7 @@ impl<S: Send + Sync> Middleware<S> for CatchPanic {
         let id = req.extensions().get::<RequestId>().cloned();
         match AssertUnwindSafe(next.run(req)).catch_unwind().await {
             Ok(res) => res,
-            Err(panic) => {
-                let id = id.map_or_else(request_id::generate, |id| id.as_str().to_owned());
-                tracing::error!(
-                    request_id = %id,
-                    panic = panic_message(&*panic),
-                    "handler panicked"
-                );
-                internal_error_response(&id)
-            }
+            Err(panic) => panic_response(&*panic, id.as_ref().map(RequestId::as_str)),
         }
     }
 }

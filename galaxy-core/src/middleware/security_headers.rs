@@ -29,7 +29,6 @@
 //! # }
 //! ```
 
-use std::any::Any;
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -45,7 +44,7 @@ use http::header::{
 use rand::RngCore as _;
 
 use super::{HCons, HNil, Middleware, MiddlewareContext, Next};
-use crate::{Request, Response, request_id};
+use crate::{Request, Response};
 
 const PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
 const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
@@ -314,14 +313,6 @@ impl SecurityHeaders {
     }
 }
 
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic with a non-string payload")
-}
-
 impl<S: Send + Sync> Middleware<S> for SecurityHeaders {
     type Provides = HCons<CspNonce, HNil>;
     type Requires = HNil;
@@ -338,15 +329,7 @@ impl<S: Send + Sync> Middleware<S> for SecurityHeaders {
         // headers: the error page gets them too.
         let mut res = match AssertUnwindSafe(next.run(req)).catch_unwind().await {
             Ok(res) => res,
-            Err(panic) => {
-                let id = request_id::generate();
-                tracing::error!(
-                    request_id = %id,
-                    panic = panic_message(&*panic),
-                    "handler panicked"
-                );
-                crate::error::internal_error_response(&id)
-            }
+            Err(panic) => crate::error::panic_response(&*panic, None),
         };
         self.apply(&mut res, &nonce);
         res
