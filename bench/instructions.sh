@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# User-space instructions per request of a server, counted by callgrind (repeatable on a busy
+# machine, unlike wall-clock figures): runs SERVER twice under callgrind, once with 1 batch and
+# once with 101 batches of 16 pipelined requests to PATH, and prints the difference per request.
+#
+#   bench/instructions.sh target/release/techempower /plaintext
+#   bench/instructions.sh /tmp/galaxy-bench-peers-target/release/limit /plaintext
+set -euo pipefail
+server=$1 path=$2
+here=$(dirname "$0")
+count() {
+    local batches=$1 port=$((19000 + RANDOM % 500)) out
+    out=$(mktemp)
+    PORT=$port THREADS=1 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1/hello_world} \
+        valgrind --tool=callgrind --callgrind-out-file="$out" "$server" >/dev/null 2>&1 &
+    local pid=$!
+    python3 "$here/pipelined_client.py" "$port" "$path" "$batches" 16
+    # SIGINT lets a graceful server finish its callgrind dump; servers that ignore it get TERM.
+    kill -INT "$pid"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -m1 '^summary' "$out" | cut -d' ' -f2
+    rm -f "$out"
+}
+one=$(count 1)
+many=$(count 101)
+echo "$(( (many - one) / 1600 )) instructions per request ($path)"
