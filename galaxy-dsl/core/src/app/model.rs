@@ -67,17 +67,6 @@ pub enum Method {
 }
 
 impl Method {
-    /// Every method, in `Allow` header order.
-    pub const ALL: [Method; 7] = [
-        Method::Delete,
-        Method::Get,
-        Method::Head,
-        Method::Options,
-        Method::Patch,
-        Method::Post,
-        Method::Put,
-    ];
-
     /// Parses an upper-case method name.
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
