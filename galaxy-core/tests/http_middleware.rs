@@ -287,3 +287,23 @@ async fn only_ok_get_responses_are_tagged() {
     let res = client.get("/big-page").send().await;
     assert!(res.header("etag").is_none(), "not over the size limit");
 }
+
+mod invalid_cors {
+    use super::*;
+
+    galaxy_core::app! {
+        app = CredentialsForAnyone;
+        chain global = [Cors::permissive().allow_credentials(true)];
+        routes {
+            GET "/data" => tiny, public;
+        }
+    }
+
+    // Browsers refuse credentials with `*`, so such an app must not start at all rather than
+    // answer every request with a 500.
+    #[test]
+    #[should_panic(expected = "Cannot combine `Access-Control-Allow-Credentials: true`")]
+    fn credentials_with_a_wildcard_stop_the_app_when_it_is_built() {
+        let _ = CredentialsForAnyone::new(());
+    }
+}

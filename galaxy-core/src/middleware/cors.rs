@@ -55,7 +55,8 @@ use crate::{Request, Response};
 /// ```
 ///
 /// Allowing credentials together with any origin, method or header (`*`) is refused by
-/// browsers; tower-http refuses it too, and such a `Cors` answers every request with a 500.
+/// browsers; such a `Cors` stops the app when it is built (`App::new` panics saying which
+/// wildcard), not on its first request.
 pub struct Cors {
     layer: CorsLayer,
     tower: OnceLock<Tower>,
@@ -198,5 +199,11 @@ impl<S: Send + Sync> Middleware<S> for Cors {
     async fn call<N: Next>(&self, req: Request, cx: MiddlewareContext<'_, S>, next: N) -> Response {
         let tower = self.tower.get_or_init(|| Tower::new(self.layer.clone()));
         Middleware::call(tower, req, cx, next).await
+    }
+
+    fn check(&self) {
+        // tower-http validates a configuration when its layer wraps a service; wrapping a
+        // placeholder runs those checks now instead of on the first request.
+        let _ = tower::Layer::layer(&self.layer, ());
     }
 }

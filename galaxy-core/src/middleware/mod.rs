@@ -149,4 +149,12 @@ pub trait Middleware<S>: Send + Sync + 'static {
         cx: MiddlewareContext<'_, S>,
         next: N,
     ) -> impl Future<Output = Response> + Send;
+
+    /// Checks the configuration once, when the app is built, so that a middleware that could
+    /// never serve a request stops the app at start-up instead of failing every request.
+    ///
+    /// # Panics
+    ///
+    /// With what is wrong and how to fix it. The default accepts every configuration.
+    fn check(&self) {}
 }

@@ -21,12 +21,17 @@ pub(super) fn field_type(def: &AppDef) -> TokenStream {
 
 /// The value of that field, built from the chain entries' expressions when the app is created.
 pub(super) fn field_value(def: &AppDef) -> TokenStream {
+    let state = &def.state;
     let chains = def.chains.iter().map(|chain| {
         let values = chain.entries.iter().map(|e| {
             let (ty, expr) = (&e.ty, &e.expr);
             // The annotation makes a constructor that does not return its own type an error at
             // that entry.
-            quote_spanned! {expr.span()=> { let middleware: #ty = #expr; middleware } }
+            quote_spanned! {expr.span()=> {
+                let middleware: #ty = #expr;
+                ::galaxy_core::__private::Middleware::<#state>::check(&middleware);
+                middleware
+            } }
         });
         quote! { (#(#values,)*) }
     });
