@@ -115,6 +115,16 @@ pub mod __private {
     {
     }
 
+    /// Asserts, at compile time, that each value in `Provides` (one middleware's) has a single
+    /// provider in `Route` (everything the route's chains provide). A value provided twice
+    /// leaves `Index` ambiguous, and the error (E0283) points at the middleware and names this
+    /// function.
+    pub fn one_provider_per_context_value<Route, Provides, Index>()
+    where
+        Route: crate::middleware::HasEach<Provides, Index>,
+    {
+    }
+
     /// Runs a route's authorization check.
     pub fn authorize<S, A: crate::Authorize<S>>(check: &A, req: &Request, state: &S) -> bool {
         check.authorize(req, state)

@@ -41,6 +41,14 @@ pub trait Has<T, I> {}
 impl<T, Tail> Has<T, Here> for HCons<T, Tail> {}
 impl<T, H, Tail, I> Has<T, There<I>> for HCons<H, Tail> where Tail: Has<T, I> {}
 
+/// The list contains every element of `Values` (at the inferred indices `Is`). Asking it of a
+/// list where a value appears twice is ambiguous, which is how a route whose chains provide a
+/// value twice is rejected.
+pub trait HasEach<Values, Is> {}
+
+impl<L> HasEach<HNil, HNil> for L {}
+impl<L, V, Vs, I, Is> HasEach<HCons<V, Vs>, HCons<I, Is>> for L where L: Has<V, I> + HasEach<Vs, Is> {}
+
 /// A middleware's requirement `T` is provided by a middleware before it in its chain.
 #[diagnostic::on_unimplemented(
     message = "this middleware needs `{T}`, which no middleware before it in the chain provides",

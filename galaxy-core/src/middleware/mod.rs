@@ -39,7 +39,7 @@ mod timeout;
 mod tower;
 
 pub use context::{
-    Append, Ctx, HCons, HNil, Has, Here, ProvidedBefore, ProvidesAll, There, ViaContext,
+    Append, Ctx, HCons, HNil, Has, HasEach, Here, ProvidedBefore, ProvidesAll, There, ViaContext,
 };
 pub use csrf::{CSRF_FIELD, CSRF_HEADER, Csrf, CsrfToken};
 pub use request_id::{RequestId, RequestIdLayer};

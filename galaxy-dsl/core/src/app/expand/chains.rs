@@ -81,7 +81,8 @@ pub(super) fn provided_type(def: &AppDef, chains: &[usize]) -> TokenStream {
 
 /// A function (never called; type-checking it is the point) asserting, for every distinct
 /// sequence of chains the routes use, that each middleware's requirements are provided by the
-/// middleware before it. Errors point at the middleware whose requirement is unmet.
+/// middleware before it, and that no value is provided twice (which would leave a handler's
+/// `RequestId` ambiguous between two providers). Errors point at the middleware at fault.
 pub(super) fn checks(def: &AppDef, app: &ValidApp) -> TokenStream {
     let state = &def.state;
     // Every declared chain on its own (so a broken chain is reported even while no route uses
@@ -102,6 +103,7 @@ pub(super) fn checks(def: &AppDef, app: &ValidApp) -> TokenStream {
     let mut checks = Vec::new();
     for sequence in &all {
         let middleware = positions(def, sequence);
+        let everything = provided_before(def, &middleware);
         for j in 0..middleware.len() {
             let (chain, position) = middleware[j];
             let entry = &def.chains[chain].entries[position];
@@ -110,13 +112,18 @@ pub(super) fn checks(def: &AppDef, app: &ValidApp) -> TokenStream {
             // so an unmet requirement is reported at that middleware, not at the whole macro.
             let have = Ident::new(&format!("__GalaxyHave{}", checks.len()), span);
             let needs = Ident::new(&format!("__GalaxyNeeds{}", checks.len()), span);
+            let route = Ident::new(&format!("__GalaxyRoute{}", checks.len()), span);
+            let gives = Ident::new(&format!("__GalaxyGives{}", checks.len()), span);
             let before = provided_before(def, &middleware[..j]);
             aliases.push(quote! {
                 type #have = #before;
                 type #needs = <#ty as ::galaxy_core::__private::Middleware<#state>>::Requires;
+                type #route = #everything;
+                type #gives = <#ty as ::galaxy_core::__private::Middleware<#state>>::Provides;
             });
             checks.push(quote_spanned! {span=>
                 ::galaxy_core::__private::requires::<#have, #needs, _>();
+                ::galaxy_core::__private::one_provider_per_context_value::<#route, #gives, _>();
             });
         }
     }
