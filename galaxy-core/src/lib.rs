@@ -50,7 +50,7 @@ mod test_client;
 pub use app::{App, DEFAULT_BODY_LIMIT};
 pub use body::{Body, BoxError};
 pub use error::{Error, Result};
-pub use extract::{Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
+pub use extract::{Bound, Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
 pub use handler::Handler;
 pub use middleware::{Ctx, Middleware};
 pub use request::Request;
@@ -72,7 +72,7 @@ pub use maud::{self, Markup};
 /// The names most handlers need: `use galaxy_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        App, Body, Bytes, Cookies, Error, Form, HeaderMap, Html, IntoResponse, Json, Markup,
+        App, Body, Bound, Bytes, Cookies, Error, Form, HeaderMap, Html, IntoResponse, Json, Markup,
         Method, Path, Query, Redirect, Request, Response, Result, State, StatusCode, TestClient,
         Url,
     };
@@ -81,8 +81,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     //! Used by the code `app!` generates; not a public API.
+    pub use crate::extract::Bound;
     pub use crate::extract::RequestContext;
-    pub use crate::middleware::{Append, HNil, Middleware, MiddlewareContext};
+    pub use crate::middleware::{Append, HCons, HNil, Middleware, MiddlewareContext};
     pub use crate::routing::__private::*;
     pub use crate::routing::{Authorization, Recognized, RouteInfo};
     pub use crate::server::serve_io;

@@ -1,9 +1,59 @@
 //! Route model binding: turning a path segment such as the `42` of `/posts/42` into the model
-//! whose primary key it is. The routes DSL calls [`RouteModel::resolve`] for `{post: Post}`.
+//! whose primary key it is. The routes DSL binds `{post: Post}` through [`bind_key`] and
+//! `{post: Post by slug}` through [`bind_column`]; [`RouteModel`] does the same by hand.
 
 use std::future::Future;
 
+use galaxy_core::extract::FromRef;
+
+use crate::query::Condition;
 use crate::{Column, Db, Error, FieldType, Model, Result};
+
+/// The `M` whose primary key is written in `segment`, from the app state's [`Db`]; soft-deleted
+/// rows only `with_trashed`. Called by the code `app!` generates for `{post: Post}`.
+#[doc(hidden)]
+pub async fn bind_key<M, S>(state: &S, segment: &str, with_trashed: bool) -> Result<M>
+where
+    M: Model,
+    M::Key: RouteKey,
+    Db: FromRef<S>,
+    S: Sync,
+{
+    let key = M::Key::parse_segment(segment).ok_or(Error::NotFound { table: M::TABLE })?;
+    let by_key = crate::model::by_key::<M>(key.to_value());
+    let query = M::query().filter(Condition::new(by_key));
+    let query = if with_trashed {
+        query.with_trashed()
+    } else {
+        query
+    };
+    query.first_or_fail(&Db::from_ref(state)).await
+}
+
+/// The `M` whose unique `column` holds the value written in `segment`; soft-deleted rows only
+/// `with_trashed`. Called by the code `app!` generates for `{post: Post by slug}`.
+#[doc(hidden)]
+pub async fn bind_column<M, T, S>(
+    state: &S,
+    column: Column<M, T>,
+    segment: &str,
+    with_trashed: bool,
+) -> Result<M>
+where
+    M: Model,
+    T: FieldType + RouteKey,
+    Db: FromRef<S>,
+    S: Sync,
+{
+    let value = T::parse_segment(segment).ok_or(Error::NotFound { table: M::TABLE })?;
+    let query = M::query().filter(column.eq(value));
+    let query = if with_trashed {
+        query.with_trashed()
+    } else {
+        query
+    };
+    query.first_or_fail(&Db::from_ref(state)).await
+}
 
 /// A primary-key type that can be parsed from a path segment.
 pub trait RouteKey: Sized {

@@ -49,6 +49,7 @@ pub use time;
 /// What generated code uses; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::binding::{bind_column, bind_key};
     pub use serde;
     pub use time::OffsetDateTime;
 }

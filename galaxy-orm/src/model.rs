@@ -240,7 +240,7 @@ pub(crate) fn now() -> OffsetDateTime {
         .unwrap_or(now)
 }
 
-fn by_key<M: Model>(key: Value) -> Expr {
+pub(crate) fn by_key<M: Model>(key: Value) -> Expr {
     Expr::Compare(M::PRIMARY_KEY, "=", key)
 }
 

@@ -6,6 +6,7 @@
 //! parameters, so `Path<u64>` on a route whose parameter is a `String` does not compile.
 
 mod body;
+mod bound;
 mod context;
 mod cookies;
 mod form;
@@ -16,6 +17,7 @@ mod query;
 mod rejection;
 mod state;
 
+pub use bound::Bound;
 pub use context::{Context, RequestContext};
 pub use cookies::Cookies;
 pub use form::Form;

@@ -34,6 +34,7 @@ pub struct There<I>(Infallible, PhantomData<fn() -> I>);
     message = "this route's middleware chain does not provide `{T}`",
     label = "the handler asks for `{T}` here",
     note = "a context value can only be extracted behind a middleware that provides it: add the provider to the route's chain (`via ...`)",
+    note = "a `Bound<M>` comes from a route parameter `{{name: M}}` of the route's own template",
     note = "the built-in providers: `RequestId` by `RequestIdLayer`, `ClientIp` by `TrustedProxies`, `CspNonce` by `SecurityHeaders`, `Session` by `SessionLayer`, `CsrfToken` by `Csrf` (the default `web` chain has all but `ClientIp`)"
 )]
 pub trait Has<T, I> {}

@@ -42,6 +42,51 @@ pub struct Param {
     pub ty: ParamType,
     /// A regex the whole (decoded) segment must match, for string parameters.
     pub regex: Option<String>,
+    /// The model the segment binds to (`{post: Post}`), looked up before the handler runs; the
+    /// segment itself matches as a `String`.
+    pub bind: Option<Binding>,
+}
+
+/// A route model binding: `{post: Post}` by primary key, `{post: Post by slug}` by a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The model's type path as written, e.g. `Post` or `models::Post`.
+    pub model: String,
+    /// The unique column looked up instead of the primary key.
+    pub by: Option<String>,
+}
+
+impl Binding {
+    /// `Post`, `models::Post`, `Post by slug`; `None` for what is not a type path starting with
+    /// an uppercase name (parameter types such as `u64` are lowercase).
+    fn parse(text: &str) -> Option<Result<Self, (&'static str, String)>> {
+        let mut words = text.split_whitespace();
+        let model = words.next()?;
+        let last = model.rsplit("::").next()?;
+        if !last.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        if !model.split("::").all(is_identifier) {
+            return Some(Err(("not a type path", model.to_owned())));
+        }
+        let by = match (words.next(), words.next(), words.next()) {
+            (None, ..) => None,
+            (Some("by"), Some(column), None) if is_identifier(column) => Some(column.to_owned()),
+            (Some("by"), Some(column), None) => {
+                return Some(Err(("not a column name", column.to_owned())));
+            }
+            _ => {
+                return Some(Err((
+                    "expected `by <column>` after the model",
+                    text.to_owned(),
+                )));
+            }
+        };
+        Some(Ok(Self {
+            model: model.to_owned(),
+            by,
+        }))
+    }
 }
 
 /// The types a path parameter can have.
@@ -154,7 +199,12 @@ impl fmt::Display for Template {
                 Segment::Literal(text) => f.write_str(text)?,
                 Segment::Param(p) => {
                     write!(f, "{{{}", p.name)?;
-                    if p.ty != ParamType::String || p.regex.is_none() {
+                    if let Some(bind) = &p.bind {
+                        write!(f, ": {}", bind.model)?;
+                        if let Some(column) = &bind.by {
+                            write!(f, " by {column}")?;
+                        }
+                    } else if p.ty != ParamType::String || p.regex.is_none() {
                         write!(f, ": {}", p.ty.rust_name())?;
                     }
                     if let Some(regex) = &p.regex {
@@ -383,10 +433,26 @@ fn parse_param(inner: &str, offset: usize) -> Result<Segment, TemplateError> {
             "name parameters like Rust variables, e.g. `{id: u64}`",
         ));
     }
+    let colon = head.find(':').unwrap_or(0);
+    let bind = match ty
+        .filter(|name| ParamType::from_name(name).is_none())
+        .and_then(Binding::parse)
+    {
+        None => None,
+        Some(Ok(bind)) => Some(bind),
+        Some(Err((what, text))) => {
+            let start = offset + head.find(text.as_str()).unwrap_or(colon);
+            return Err(TemplateError::new(
+                start..start + text.len().max(1),
+                format!("`{text}`: {what}"),
+                "bind a model as `{post: Post}` (by primary key) or `{post: Post by slug}` (by a unique column)",
+            ));
+        }
+    };
     let ty = match ty {
         None => ParamType::String,
+        Some(_) if bind.is_some() => ParamType::String,
         Some(ty_name) => ParamType::from_name(ty_name).ok_or_else(|| {
-            let colon = head.find(':').unwrap_or(0);
             let after = &head[colon + 1..];
             let start = offset + colon + 1 + (after.len() - after.trim_start().len());
             TemplateError::new(
@@ -396,7 +462,7 @@ fn parse_param(inner: &str, offset: usize) -> Result<Segment, TemplateError> {
                 } else {
                     format!("unknown path parameter type `{ty_name}`")
                 },
-                format!("use one of: {KNOWN_TYPES}"),
+                format!("use one of: {KNOWN_TYPES}; or a model to bind, e.g. `{{post: Post}}`"),
             )
         })?,
     };
@@ -407,6 +473,13 @@ fn parse_param(inner: &str, offset: usize) -> Result<Segment, TemplateError> {
                 whole,
                 "a regex constraint is missing after `~`",
                 "write the constraint after `~`, e.g. `{slug ~ [a-z0-9-]+}`",
+            ));
+        }
+        Some(_) if bind.is_some() => {
+            return Err(TemplateError::new(
+                whole,
+                "a bound model parameter takes no regex constraint",
+                "drop the constraint: a segment that names no row answers 404",
             ));
         }
         Some(pattern) => {
@@ -437,6 +510,7 @@ fn parse_param(inner: &str, offset: usize) -> Result<Segment, TemplateError> {
         name: name.to_owned(),
         ty,
         regex,
+        bind,
     }))
 }
 
@@ -462,6 +536,7 @@ mod tests {
             name: name.into(),
             ty,
             regex: None,
+            bind: None,
         })
     }
 
@@ -479,6 +554,40 @@ mod tests {
         );
         assert_eq!(t.to_string(), "/users/{id: u64}/files/{*path}");
         assert_eq!(parse("/").unwrap().segments, vec![]);
+    }
+
+    #[test]
+    fn model_types_bind_and_match_as_strings() {
+        let t = parse("/posts/{post: Post}/by/{a: models::Author by slug}").unwrap();
+        let binds: Vec<_> = t
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param(p) => Some((p.ty, p.bind.clone().unwrap())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(binds[0].0, ParamType::String);
+        assert_eq!(binds[0].1.model, "Post");
+        assert_eq!(binds[0].1.by, None);
+        assert_eq!(binds[1].1.model, "models::Author");
+        assert_eq!(binds[1].1.by.as_deref(), Some("slug"));
+        assert_eq!(parse(&t.to_string()).unwrap(), t);
+        // Built-in type names are not models.
+        assert_eq!(parse("/{n: String}").unwrap(), parse("/{n}").unwrap());
+    }
+
+    #[test]
+    fn malformed_bindings_are_reported() {
+        for template in [
+            "/{post: Post by}",
+            "/{post: Post by 1x}",
+            "/{post: Post with slug}",
+            "/{post: Po-st}",
+            "/{post: Post ~ [0-9]+}",
+        ] {
+            assert!(parse(template).is_err(), "{template}");
+        }
     }
 
     #[test]

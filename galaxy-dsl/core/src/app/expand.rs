@@ -10,6 +10,7 @@ use crate::app::model::{Access, AppDef, Method};
 use crate::app::validate::{Endpoint, FlatRoute, ValidApp};
 use crate::template::{ParamType, Segment, Template};
 
+mod binding;
 mod chains;
 mod helpers;
 mod matcher;
@@ -245,8 +246,10 @@ fn call_route(def: &AppDef, index: usize, route: &FlatRoute) -> TokenStream {
     let call = quote_spanned! {handler.span()=>
         ::galaxy_core::__private::call_handler(&#handler, req, &cx).await
     };
-    let provided = chains::provided_type(def, &route.chains);
+    let provided = binding::provided_with_bound(route, chains::provided_type(def, &route.chains));
+    let lookups = binding::lookups(route);
     let innermost = quote! {
+        #lookups
         #authorize
         let cx = ::galaxy_core::__private::RequestContext::<_, _, #provided>::new(state, params, #limit);
         #call

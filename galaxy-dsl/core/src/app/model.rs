@@ -119,6 +119,8 @@ pub struct Options {
     pub only: Option<Vec<Ident>>,
     /// `except = [destroy]` (resources)
     pub except: Option<Vec<Ident>>,
+    /// `with_trashed`: bound models may be soft-deleted rows.
+    pub with_trashed: Option<Span>,
 }
 
 /// `GET "/path" => handler, options;`

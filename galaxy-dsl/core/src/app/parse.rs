@@ -23,6 +23,7 @@ mod kw {
     syn::custom_keyword!(except);
     syn::custom_keyword!(chain);
     syn::custom_keyword!(via);
+    syn::custom_keyword!(with_trashed);
 }
 
 impl Parse for AppDef {
@@ -286,6 +287,11 @@ fn parse_options(
             let limit = Expr::parse_without_eager_brace(input)?;
             if options.body_limit.replace(limit).is_some() {
                 return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
+            }
+        } else if lookahead.peek(kw::with_trashed) {
+            let key = input.parse::<kw::with_trashed>()?;
+            if options.with_trashed.replace(key.span).is_some() {
+                return Err(syn::Error::new(key.span, "`with_trashed` is set twice"));
             }
         } else if lookahead.peek(kw::via) {
             let key = input.parse::<kw::via>()?;

@@ -28,6 +28,8 @@ pub struct FlatRoute {
     pub body_limit: Option<Expr>,
     /// The chains it runs behind, outermost group's first (indices into `AppDef::chains`).
     pub chains: Vec<usize>,
+    /// `with_trashed` (its own or its group's): where it was written, if it was.
+    pub with_trashed: Option<Span>,
     /// The index of its endpoint (the routes sharing its path pattern).
     pub endpoint: usize,
 }
@@ -110,6 +112,7 @@ struct Inherited<'a> {
     prefix: Template,
     access: Option<&'a Access>,
     body_limit: Option<&'a Expr>,
+    with_trashed: Option<Span>,
     chains: Vec<usize>,
 }
 
@@ -160,6 +163,7 @@ pub fn validate(app: &AppDef) -> (ValidApp, Result<(), syn::Error>) {
         },
         access: None,
         body_limit: None,
+        with_trashed: None,
         chains: Vec::new(),
     };
     check_chain_names(app, &mut errors);
@@ -169,6 +173,28 @@ pub fn validate(app: &AppDef) -> (ValidApp, Result<(), syn::Error>) {
     check_duplicates_and_shadowing(&routes, &endpoints, &mut errors);
     check_names(&routes, &mut errors);
     (ValidApp { routes, endpoints }, errors.into_result())
+}
+
+/// `with_trashed` written on a route only means something where it binds a model (a group's
+/// applies to those of its routes that do).
+fn check_with_trashed(route: &FlatRoute, own: Option<Span>, errors: &mut Errors) {
+    let Some(span) = own else { return };
+    let binds = route
+        .template
+        .segments
+        .iter()
+        .any(|s| matches!(s, Segment::Param(p) if p.bind.is_some()));
+    if !binds {
+        errors.add(
+            span,
+            format!(
+                "`with_trashed` on `{} {}`, which binds no model",
+                route.method.as_str(),
+                route.template
+            ),
+            "bind a model in the template, e.g. `{post: Post}`, or drop `with_trashed`",
+        );
+    }
 }
 
 fn check_chain_names(app: &AppDef, errors: &mut Errors) {
@@ -201,6 +227,7 @@ fn flatten(
                     prefix: template::join(&inherited.prefix, &prefix),
                     access: group.options.access.as_ref().or(inherited.access),
                     body_limit: group.options.body_limit.as_ref().or(inherited.body_limit),
+                    with_trashed: group.options.with_trashed.or(inherited.with_trashed),
                     chains: chains_with(&inherited.chains, group.options.via.as_ref(), app, errors),
                 };
                 if let Some(name) = &group.options.name {
@@ -240,6 +267,7 @@ fn flat_route(
             .body_limit
             .clone()
             .or_else(|| inherited.body_limit.cloned()),
+        with_trashed: options.with_trashed.or(inherited.with_trashed),
         chains,
         endpoint: usize::MAX,
     }
@@ -257,7 +285,7 @@ fn flatten_route(
     };
     let template = template::join(&inherited.prefix, &template);
     check_params_unique(&template, &route.template, errors);
-    out.push(flat_route(
+    let flat = flat_route(
         route.method.0,
         template,
         route.template.span(),
@@ -266,7 +294,9 @@ fn flatten_route(
         &route.options,
         inherited,
         chains_with(&inherited.chains, route.options.via.as_ref(), app, errors),
-    ));
+    );
+    check_with_trashed(&flat, route.options.with_trashed, errors);
+    out.push(flat);
 }
 
 /// Laravel's resource actions, in the order they are tried (`create` before `show`, so a

@@ -9,6 +9,8 @@ mod parse;
 pub mod schema;
 mod validate;
 
+pub(crate) use parse::snake_case;
+
 use std::path::Path;
 
 use proc_macro2::TokenStream;

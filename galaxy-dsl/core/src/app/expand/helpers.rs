@@ -37,7 +37,8 @@ fn param_ident(name: &str) -> Ident {
     syn::parse_str::<Ident>(name).unwrap_or_else(|_| Ident::new_raw(name, Span::call_site()))
 }
 
-fn helper(route: &FlatRoute, name: &Ident) -> TokenStream {
+/// The helper `name` for `route`, defined `depth` modules below the app's own module.
+fn helper(route: &FlatRoute, name: &Ident, depth: usize) -> TokenStream {
     let mut args = Vec::new();
     let mut pushes = Vec::new();
     let mut literal = String::new();
@@ -62,6 +63,24 @@ fn helper(route: &FlatRoute, name: &Ident) -> TokenStream {
             Segment::Param(param) => {
                 flush(&mut literal, &mut pushes);
                 let arg = param_ident(&param.name);
+                if let Some(binding) = &param.bind {
+                    // A bound model is linked to by its key (or by the column it is bound by).
+                    let ty = match binding.by {
+                        None => {
+                            let model = super::binding::model_path(binding, route.span, depth);
+                            quote! { <#model as ::galaxy_orm::Model>::Key }
+                        }
+                        Some(_) => quote! { impl ::core::fmt::Display },
+                    };
+                    args.push(quote! { #arg: #ty });
+                    pushes.push(quote! {
+                        ::galaxy_core::__private::encode_segment(
+                            &mut url,
+                            &::std::string::ToString::to_string(&#arg),
+                        );
+                    });
+                    continue;
+                }
                 match param.ty {
                     ParamType::String => {
                         args.push(quote! { #arg: impl ::core::convert::AsRef<str> });
@@ -106,7 +125,9 @@ pub(super) fn url_helpers(app: &ValidApp) -> TokenStream {
         for part in modules {
             module = module.children.entry(part.to_string()).or_default();
         }
-        module.functions.push(helper(route, last));
+        module
+            .functions
+            .push(helper(route, last, modules.len() + 1));
     }
     let body = root.render();
     quote! {
