@@ -5,6 +5,7 @@
 //! - [`Migrator`]: versioned SQL migrations with checksums, a lock and down migrations.
 //! - [`Model`] (derive it): structs checked against the migrations at compile time, with
 //!   typed columns for the [`Query`] builder and active-record operations.
+//! - [`DatabaseSessionStore`]: galaxy-core's server-side sessions in a database table.
 //!
 //! See `docs/orm.md` and `docs/migrations.md` in the repository for the guide.
 
@@ -17,6 +18,7 @@ mod model;
 mod query;
 mod relation;
 mod row;
+mod session_store;
 mod sql;
 mod value;
 
@@ -37,6 +39,7 @@ pub use query::{
 };
 pub use relation::{BelongsTo, HasMany, HasOne, Relation};
 pub use row::Row;
+pub use session_store::DatabaseSessionStore;
 pub use sql::{Dialect, Sql};
 pub use value::{FieldType, IntoValue, Kind, Value};
 
