@@ -15,6 +15,8 @@ mod error;
 mod factory;
 mod migrate;
 mod model;
+mod morph;
+mod pivot;
 mod query;
 mod relation;
 mod row;
@@ -34,10 +36,12 @@ pub use migrate::{
     MigrateError, Migration, Migrator, State as MigrationState, Status as MigrationStatus,
 };
 pub use model::Model;
+pub use morph::{MorphMany, MorphTo, MorphToOf};
+pub use pivot::{BelongsToMany, Synced};
 pub use query::{
     Assignment, Chunks, Column, Condition, Eager, Order, Page, Query, Relations, TextColumn,
 };
-pub use relation::{BelongsTo, HasMany, HasOne, Relation};
+pub use relation::{BelongsTo, HasMany, HasOne, Nested, Relation, Shape};
 pub use row::Row;
 pub use session_store::DatabaseSessionStore;
 pub use sql::{Dialect, Sql};
@@ -54,4 +58,32 @@ pub use time;
 pub mod __private {
     pub use serde;
     pub use time::OffsetDateTime;
+
+    /// Whether `columns` holds `name`: the model derive's compile-time check that a relation
+    /// names real columns of another model (a `const` that panics otherwise).
+    pub const fn has_column(columns: &[&str], name: &str) -> bool {
+        let mut i = 0;
+        while i < columns.len() {
+            if str_eq(columns[i], name) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
 }

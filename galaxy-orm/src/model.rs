@@ -38,6 +38,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// Reads a model from a row that has every column of [`Model::COLUMNS`].
     fn from_row(row: &Row) -> Result<Self>;
+    /// Reads a model from a row whose columns are named `alias` + column (a model selected
+    /// beside another one, as a pivot is beside the related model). The derive generates it;
+    /// a hand-written model that is never a pivot can keep this default, which fails.
+    fn from_row_aliased(row: &Row, alias: &str) -> Result<Self> {
+        let _ = (row, alias);
+        Err(Error::Config(format!(
+            "`{}` cannot be read from aliased columns: derive `Model` for it",
+            Self::TABLE
+        )))
+    }
     /// The primary key's value.
     fn key(&self) -> Self::Key;
     /// Every column except the primary key, with this model's values.

@@ -67,6 +67,12 @@ impl<M> fmt::Debug for Assignment<M> {
     }
 }
 
+impl<M> Assignment<M> {
+    pub(crate) fn into_pair(self) -> (&'static str, Value) {
+        (self.column, self.value)
+    }
+}
+
 impl<M, T: crate::FieldType> Column<M, T> {
     /// `SET column = value`, for [`Query::update`].
     pub fn set(self, value: impl IntoValue<T>) -> Assignment<M> {

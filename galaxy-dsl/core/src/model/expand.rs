@@ -1,9 +1,10 @@
 //! Generating the `Model` impl, the fillable input struct and the typed-column module.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
-use super::parse::{ModelDef, RelationKind, snake_case};
+use super::parse::{ModelDef, RelationDef, RelationKind, snake_case};
 use super::validate::Checked;
 
 /// The expansion; `checked.errors` are appended as `compile_error!`s after the items, so a
@@ -75,42 +76,8 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
             pub const #id: ::galaxy_orm::Column<super::#ident, #ty> = ::galaxy_orm::Column::new(#name);
         }
     });
-    let relation_consts = def.relations.iter().map(|r| {
-        let (name, target, fk) = (&r.name, &r.target, &r.foreign_key);
-        let (ty, doc) = match r.kind {
-            RelationKind::HasMany => (
-                quote!(::galaxy_orm::HasMany<super::#ident, #target>),
-                format!(
-                    "`{ident}` has many `{}` through their `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-            RelationKind::HasOne => (
-                quote!(::galaxy_orm::HasOne<super::#ident, #target>),
-                format!(
-                    "`{ident}` has one `{}` through its `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-            RelationKind::BelongsTo => (
-                quote!(::galaxy_orm::BelongsTo<super::#ident, #target>),
-                format!(
-                    "`{ident}` belongs to a `{}` through its `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-        };
-        let ctor = match r.kind {
-            RelationKind::HasMany => quote!(::galaxy_orm::HasMany::new(#fk)),
-            RelationKind::HasOne => quote!(::galaxy_orm::HasOne::new(#fk)),
-            RelationKind::BelongsTo => quote!(::galaxy_orm::BelongsTo::new(#fk)),
-        };
-        quote! {
-            #[doc = #doc]
-            #[allow(non_upper_case_globals)]
-            pub const #name: #ty = #ctor;
-        }
-    });
+    let relation_consts = def.relations.iter().map(|r| relation_const(def, r));
+    let relation_checks = def.relations.iter().filter_map(relation_check);
     let module_doc = format!("Typed columns of [`{ident}`], for its queries.");
     let input_doc = format!("The fillable fields of [`{ident}`]: what `{ident}::create` accepts.");
     let watched = checked.files.iter().filter_map(|p| p.to_str()).map(|p| {
@@ -154,6 +121,12 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
                 })
             }
 
+            fn from_row_aliased(row: &::galaxy_orm::Row, alias: &str) -> ::galaxy_orm::Result<Self> {
+                ::core::result::Result::Ok(Self {
+                    #(#field_idents: row.get(&::std::format!("{}{}", alias, #columns))?,)*
+                })
+            }
+
             fn key(&self) -> Self::Key {
                 #key_expr
             }
@@ -171,6 +144,95 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
             }
         }
 
+        // The columns relations name on other models exist there (checked once those models'
+        // derives have run, as constants).
+        #(#relation_checks)*
+
         #(#errors)*
     }
+}
+
+/// The constant `<model>::<relation>`: a relation descriptor.
+fn relation_const(def: &ModelDef, r: &RelationDef) -> TokenStream {
+    let ident = &def.ident;
+    let (name, fk, rk) = (&r.name, &r.foreign_key, &r.related_key);
+    let target = r.target.as_ref().map(|t| quote!(#t));
+    let target_name = target.as_ref().map(ToString::to_string).unwrap_or_default();
+    let (ty, ctor, doc) = match r.kind {
+        RelationKind::HasMany => (
+            quote!(::galaxy_orm::HasMany<super::#ident, #target>),
+            quote!(::galaxy_orm::HasMany::new(#fk)),
+            format!("`{ident}` has many `{target_name}` through their `{fk}`."),
+        ),
+        RelationKind::HasOne => (
+            quote!(::galaxy_orm::HasOne<super::#ident, #target>),
+            quote!(::galaxy_orm::HasOne::new(#fk)),
+            format!("`{ident}` has one `{target_name}` through its `{fk}`."),
+        ),
+        RelationKind::BelongsTo => (
+            quote!(::galaxy_orm::BelongsTo<super::#ident, #target>),
+            quote!(::galaxy_orm::BelongsTo::new(#fk)),
+            format!("`{ident}` belongs to a `{target_name}` through its `{fk}`."),
+        ),
+        RelationKind::BelongsToMany => {
+            let pivot = &r.pivot;
+            (
+                quote!(::galaxy_orm::BelongsToMany<super::#ident, #target, #pivot>),
+                quote!(::galaxy_orm::BelongsToMany::new(#fk, #rk)),
+                format!(
+                    "`{ident}` belongs to many `{target_name}` through the pivot `{}` (`{fk}`, `{rk}`).",
+                    quote!(#pivot)
+                ),
+            )
+        }
+        RelationKind::MorphMany => (
+            quote!(::galaxy_orm::MorphMany<super::#ident, #target>),
+            quote!(::galaxy_orm::MorphMany::new(#rk, #fk)),
+            format!("`{ident}` has many `{target_name}` through their `{rk}` and `{fk}`."),
+        ),
+        RelationKind::MorphTo => (
+            quote!(::galaxy_orm::MorphTo<super::#ident>),
+            quote!(::galaxy_orm::MorphTo::new(#rk, #fk)),
+            format!("`{ident}` belongs to a row of any model named by its `{rk}` and `{fk}`."),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        #[allow(non_upper_case_globals)]
+        pub const #name: #ty = #ctor;
+    }
+}
+
+/// A constant that fails to evaluate, with a message naming the relation, when a column it
+/// names on another model (the children's foreign key, the pivot's keys) is not a column of
+/// that model.
+fn relation_check(r: &RelationDef) -> Option<TokenStream> {
+    let (model, columns): (&syn::Type, Vec<&String>) = match r.kind {
+        RelationKind::HasMany | RelationKind::HasOne => (r.target.as_ref()?, vec![&r.foreign_key]),
+        RelationKind::MorphMany => (r.target.as_ref()?, vec![&r.foreign_key, &r.related_key]),
+        RelationKind::BelongsToMany => (r.pivot.as_ref()?, vec![&r.foreign_key, &r.related_key]),
+        RelationKind::BelongsTo | RelationKind::MorphTo => return None,
+    };
+    let checks = columns.into_iter().map(|column| {
+        let message = format!(
+            "relation `{}` names column `{column}` of `{}`, which has no such column\n\nhelp: name the column with {}, or add it to `{}` and its migration",
+            r.name,
+            quote!(#model),
+            match r.kind {
+                RelationKind::BelongsToMany => "`foreign_key = \"...\"` or `related_key = \"...\"`",
+                RelationKind::MorphMany => "`name = \"...\"`",
+                _ => "`foreign_key = \"...\"`",
+            },
+            quote!(#model),
+        );
+        quote_spanned! {model.span()=>
+            const _: () = if !::galaxy_orm::__private::has_column(
+                <#model as ::galaxy_orm::Model>::COLUMNS,
+                #column,
+            ) {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    Some(quote!(#(#checks)*))
 }

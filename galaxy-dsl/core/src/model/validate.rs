@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::parse::{FieldDef, ModelDef, RelationKind, RustKind};
+use super::parse::{FieldDef, ModelDef, RelationDef, RelationKind, RustKind};
 use super::schema::{self, Schema, SqlKind, Table};
 
 /// The outcome of validation: the migration files read (to make the compiler watch them) and
@@ -107,6 +107,9 @@ fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<s
                 ),
             ));
         }
+        if relation.kind == RelationKind::MorphTo {
+            check_morph_to(def, relation, errors);
+        }
         if relation.kind == RelationKind::BelongsTo
             && !def.fields.iter().any(|f| f.column == relation.foreign_key)
         {
@@ -142,6 +145,32 @@ fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<s
                 errors.push(syn::Error::new(
                     f.type_span(),
                     "`deleted_at` is NULL for rows that are not deleted\n\nhelp: use `Option<OffsetDateTime>`",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// `morph_to(name)` reads `name_id` and `name_type` (the related model's table) of this model.
+fn check_morph_to(def: &ModelDef, relation: &RelationDef, errors: &mut Vec<syn::Error>) {
+    for (column, text) in [
+        (&relation.foreign_key, false),
+        (&relation.related_key, true),
+    ] {
+        match def.fields.iter().find(|f| &f.column == column) {
+            None => errors.push(syn::Error::new(
+                relation.name.span(),
+                format!(
+                    "`morph_to` needs the field `{column}` on this model\n\nhelp: add `{column}: {}`, the {} of the related row",
+                    if text { "String" } else { "i64" },
+                    if text { "table name" } else { "key" }
+                ),
+            )),
+            Some(f) if text && f.rust.is_none_or(|t| t.kind != RustKind::String) => {
+                errors.push(syn::Error::new(
+                    f.type_span(),
+                    format!("`{column}` holds the related model's table name\n\nhelp: use `String` (or `Option<String>`)"),
                 ));
             }
             Some(_) => {}
