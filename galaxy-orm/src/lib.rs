@@ -39,7 +39,8 @@ pub use model::Model;
 pub use morph::{MorphMany, MorphTo, MorphToOf};
 pub use pivot::{BelongsToMany, Synced};
 pub use query::{
-    Assignment, Chunks, Column, Condition, Eager, Order, Page, Query, Relations, TextColumn,
+    Aggregate, Assignment, Chunks, Column, Comparable, Condition, Eager, Grouped, Having, Join,
+    Joinable, Numeric, Order, Page, Query, Relations, TextColumn, count,
 };
 pub use relation::{BelongsTo, HasMany, HasOne, Nested, Relation, Shape};
 pub use row::Row;
