@@ -20,6 +20,7 @@ mod pivot;
 mod query;
 mod relation;
 mod row;
+mod seed;
 mod session_store;
 mod sql;
 mod value;
@@ -44,6 +45,7 @@ pub use query::{
 };
 pub use relation::{BelongsTo, HasMany, HasOne, Nested, Relation, Shape};
 pub use row::Row;
+pub use seed::{SeedFuture, SeedRunner, Seeder};
 pub use session_store::DatabaseSessionStore;
 pub use sql::{Dialect, Sql};
 pub use value::{FieldType, IntoValue, Kind, Value};
