@@ -10,6 +10,7 @@
 //! See `docs/orm.md` and `docs/migrations.md` in the repository for the guide.
 
 mod binding;
+mod cast;
 mod db;
 mod error;
 mod factory;
@@ -29,6 +30,7 @@ mod value;
 mod guide;
 
 pub use binding::{RouteKey, RouteModel};
+pub use cast::{Cast, Json};
 pub use db::TxFuture;
 pub use db::{Db, DbConfig, Executed, Executor, Intent, RetryPolicy, Transaction};
 pub use error::{Error, Result};
@@ -73,6 +75,19 @@ pub mod __private {
             i += 1;
         }
         false
+    }
+
+    /// Whether a cast storing values of `kind` fits a column of the family `column` (as the
+    /// model derive names it): the derive's compile-time check of a cast.
+    pub const fn kind_fits(kind: crate::Kind, column: &str) -> bool {
+        match kind {
+            crate::Kind::Bool => str_eq(column, "bool"),
+            crate::Kind::Int => str_eq(column, "int32") || str_eq(column, "int64"),
+            crate::Kind::Float => str_eq(column, "float"),
+            crate::Kind::Text => str_eq(column, "text"),
+            crate::Kind::Bytes => str_eq(column, "bytes"),
+            crate::Kind::Timestamp => str_eq(column, "timestamp"),
+        }
     }
 
     const fn str_eq(a: &str, b: &str) -> bool {

@@ -54,6 +54,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn values(&self) -> Vec<(&'static str, Value)>;
     /// The columns `input` sets.
     fn input_values(input: Self::Input) -> Vec<(&'static str, Value)>;
+    /// [`Model::values`], failing when a cast field cannot be encoded (where `values` writes
+    /// `NULL`). What `save` uses; the derive generates it.
+    fn try_values(&self) -> Result<Vec<(&'static str, Value)>> {
+        Ok(self.values())
+    }
+    /// [`Model::input_values`], failing when a cast field cannot be encoded. What `create`,
+    /// `upsert` and `insert_many` use; the derive generates it.
+    fn try_input_values(input: Self::Input) -> Result<Vec<(&'static str, Value)>> {
+        Ok(Self::input_values(input))
+    }
     /// Sets `updated_at` (and `created_at` when `creating`) to `now`; only called with
     /// [`Model::TIMESTAMPS`].
     fn touch(&mut self, now: OffsetDateTime, creating: bool);
@@ -95,7 +105,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         input: Self::Input,
     ) -> impl Future<Output = Result<Self>> + Send {
         async move {
-            let mut values = Self::input_values(input);
+            let mut values = Self::try_input_values(input)?;
             if Self::TIMESTAMPS {
                 let now = Value::Timestamp(now());
                 values.push(("created_at", now.clone()));
@@ -113,7 +123,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         conflict: crate::Column<Self, T>,
     ) -> impl Future<Output = Result<Self>> + Send {
         async move {
-            let mut values = Self::input_values(input);
+            let mut values = Self::try_input_values(input)?;
             if Self::TIMESTAMPS {
                 let now = Value::Timestamp(now());
                 values.push(("created_at", now.clone()));
@@ -132,15 +142,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             let rows: Vec<Vec<(&'static str, Value)>> = inputs
                 .into_iter()
                 .map(|input| {
-                    let mut values = Self::input_values(input);
+                    let mut values = Self::try_input_values(input)?;
                     if Self::TIMESTAMPS {
                         let now = Value::Timestamp(now());
                         values.push(("created_at", now.clone()));
                         values.push(("updated_at", now));
                     }
-                    values
+                    Ok(values)
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let Some(first) = rows.first() else {
                 return Ok(0);
             };
@@ -169,7 +179,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             }
             let mut sql = SqlBuilder::new(ex.dialect());
             sql.push("UPDATE ").ident(Self::TABLE).push(" SET ");
-            sql.comma_list(self.values(), |sql, (column, value)| {
+            sql.comma_list(self.try_values()?, |sql, (column, value)| {
                 sql.ident(column).push(" = ").bind(value);
             });
             where_key::<Self>(&mut sql, self.key().to_value());

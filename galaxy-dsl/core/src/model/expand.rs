@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::parse::{ModelDef, RelationDef, RelationKind, snake_case};
+use super::parse::{FieldDef, ModelDef, RelationDef, RelationKind, snake_case};
 use super::validate::Checked;
 
 /// The expansion; `checked.errors` are appended as `compile_error!`s after the items, so a
@@ -19,7 +19,6 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
     let module = format_ident!("{}", snake_case(&ident.to_string()));
 
     let columns: Vec<String> = def.fields.iter().map(|f| f.column.clone()).collect();
-    let field_idents: Vec<_> = def.fields.iter().map(|f| &f.ident).collect();
     let key_field = def.fields.iter().find(|f| f.column == def.primary_key);
     let (key_ty, key_ident) = match key_field {
         Some(f) => {
@@ -34,22 +33,68 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
     } else {
         quote!(::core::unreachable!("model has no primary key"))
     };
-    let values = def
+    let values: Vec<TokenStream> = def
         .fields
         .iter()
         .filter(|f| f.column != def.primary_key)
         .map(|f| {
             let (id, name) = (&f.ident, &f.column);
-            quote!((#name, ::galaxy_orm::FieldType::to_value(&self.#id)))
+            let value = value_expr(f, &quote!(self.#id));
+            let kind = stored_kind(f);
+            quote!((#name, (|| -> ::galaxy_orm::Result<::galaxy_orm::Value> { ::core::result::Result::Ok(#value) })().unwrap_or(::galaxy_orm::Value::Null(#kind))))
+        })
+        .collect();
+    let try_values = def
+        .fields
+        .iter()
+        .filter(|f| f.column != def.primary_key)
+        .map(|f| {
+            let (id, name) = (&f.ident, &f.column);
+            let value = value_expr(f, &quote!(self.#id));
+            quote!((#name, #value))
         });
     let fillable: Vec<_> = def.fields.iter().filter(|f| f.fillable).collect();
     let input_fields = fillable.iter().map(|f| {
         let (id, ty) = (&f.ident, &f.ty);
         quote!(pub #id: #ty)
     });
-    let input_values = fillable.iter().map(|f| {
+    let input_values: Vec<TokenStream> = fillable
+        .iter()
+        .map(|f| {
+            let (id, name) = (&f.ident, &f.column);
+            let value = value_expr(f, &quote!(input.#id));
+            let kind = stored_kind(f);
+            quote!((#name, (|| -> ::galaxy_orm::Result<::galaxy_orm::Value> { ::core::result::Result::Ok(#value) })().unwrap_or(::galaxy_orm::Value::Null(#kind))))
+        })
+        .collect();
+    let try_input_values = fillable.iter().map(|f| {
         let (id, name) = (&f.ident, &f.column);
-        quote!((#name, ::galaxy_orm::FieldType::to_value(&input.#id)))
+        let value = value_expr(f, &quote!(input.#id));
+        quote!((#name, #value))
+    });
+    let read_fields = def.fields.iter().map(|f| {
+        let (id, column) = (&f.ident, &f.column);
+        let read = read_expr(f, &quote!(#column));
+        quote!(#id: #read)
+    });
+    let read_fields_aliased = def.fields.iter().map(|f| {
+        let (id, column) = (&f.ident, &f.column);
+        let read = read_expr(f, &quote!(&::std::format!("{}{}", alias, #column)));
+        quote!(#id: #read)
+    });
+    let cast_checks = def.fields.iter().filter_map(|f| {
+        let cast = f.cast.as_ref()?;
+        let column = checked.casts.iter().find(|c| c.column == f.column)?;
+        let (kind, message) = (column.kind, &column.message);
+        let stored = cast_stored(f)?;
+        Some(quote_spanned! {cast.span()=>
+            const _: () = if !::galaxy_orm::__private::kind_fits(
+                <#stored as ::galaxy_orm::FieldType>::KIND,
+                #kind,
+            ) {
+                ::core::panic!(#message)
+            };
+        })
     });
     let soft_delete = if def.soft_deletes {
         quote!(::core::option::Option::Some("deleted_at"))
@@ -68,7 +113,8 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
         quote!(let _ = (#now, creating);)
     };
     let column_consts = def.fields.iter().map(|f| {
-        let (id, ty, name) = (&f.ident, &f.ty, &f.column);
+        let (id, name) = (&f.ident, &f.column);
+        let ty = column_type(f);
         let doc = format!("The `{name}` column of `{table}`.");
         quote! {
             #[doc = #doc]
@@ -117,13 +163,13 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
 
             fn from_row(row: &::galaxy_orm::Row) -> ::galaxy_orm::Result<Self> {
                 ::core::result::Result::Ok(Self {
-                    #(#field_idents: row.get(#columns)?,)*
+                    #(#read_fields,)*
                 })
             }
 
             fn from_row_aliased(row: &::galaxy_orm::Row, alias: &str) -> ::galaxy_orm::Result<Self> {
                 ::core::result::Result::Ok(Self {
-                    #(#field_idents: row.get(&::std::format!("{}{}", alias, #columns))?,)*
+                    #(#read_fields_aliased,)*
                 })
             }
 
@@ -139,6 +185,14 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
                 ::std::vec![#(#input_values),*]
             }
 
+            fn try_values(&self) -> ::galaxy_orm::Result<::std::vec::Vec<(&'static str, ::galaxy_orm::Value)>> {
+                ::core::result::Result::Ok(::std::vec![#(#try_values),*])
+            }
+
+            fn try_input_values(input: Self::Input) -> ::galaxy_orm::Result<::std::vec::Vec<(&'static str, ::galaxy_orm::Value)>> {
+                ::core::result::Result::Ok(::std::vec![#(#try_input_values),*])
+            }
+
             fn touch(&mut self, #now: ::galaxy_orm::__private::OffsetDateTime, creating: bool) {
                 #touch
             }
@@ -147,8 +201,72 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
         // The columns relations name on other models exist there (checked once those models'
         // derives have run, as constants).
         #(#relation_checks)*
+        // Each cast stores a type that fits its column.
+        #(#cast_checks)*
 
         #(#errors)*
+    }
+}
+
+/// The type a cast field's cast stores (without the field's `Option`), or `None` for a plain
+/// field.
+fn cast_stored(f: &FieldDef) -> Option<TokenStream> {
+    let cast = f.cast.as_ref()?;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    Some(quote!(<#cast as ::galaxy_orm::Cast<#ty>>::Stored))
+}
+
+/// The type of the field's typed column: its own type, or what its cast stores.
+fn column_type(f: &FieldDef) -> TokenStream {
+    match (cast_stored(f), &f.cast_inner) {
+        (Some(stored), Some(_)) => quote!(::core::option::Option<#stored>),
+        (Some(stored), None) => stored,
+        (None, _) => {
+            let ty = &f.ty;
+            quote!(#ty)
+        }
+    }
+}
+
+/// The `Kind` of the field's stored value, for a `NULL` of it.
+fn stored_kind(f: &FieldDef) -> TokenStream {
+    let ty = column_type(f);
+    quote!(<#ty as ::galaxy_orm::FieldType>::KIND)
+}
+
+/// The field's value as a `Value` (with `?` on a cast's encoding), from `place`.
+fn value_expr(f: &FieldDef, place: &TokenStream) -> TokenStream {
+    let Some(stored) = cast_stored(f) else {
+        return quote!(::galaxy_orm::FieldType::to_value(&#place));
+    };
+    let cast = &f.cast;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    let encode = quote!(<#cast as ::galaxy_orm::Cast<#ty>>::encode);
+    if f.cast_inner.is_some() {
+        quote!(match &#place {
+            ::core::option::Option::Some(value) => ::galaxy_orm::FieldType::to_value(&#encode(value)?),
+            ::core::option::Option::None => ::galaxy_orm::Value::Null(<#stored as ::galaxy_orm::FieldType>::KIND),
+        })
+    } else {
+        quote!(::galaxy_orm::FieldType::to_value(&#encode(&#place)?))
+    }
+}
+
+/// Reads the field from `row`'s column `name` (through its cast, if any).
+fn read_expr(f: &FieldDef, name: &TokenStream) -> TokenStream {
+    let Some(stored) = cast_stored(f) else {
+        return quote!(row.get(#name)?);
+    };
+    let cast = &f.cast;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    let decode = quote!(<#cast as ::galaxy_orm::Cast<#ty>>::decode);
+    if f.cast_inner.is_some() {
+        quote!(match row.get::<::core::option::Option<#stored>>(#name)? {
+            ::core::option::Option::Some(stored) => ::core::option::Option::Some(#decode(stored)?),
+            ::core::option::Option::None => ::core::option::Option::None,
+        })
+    } else {
+        quote!(#decode(row.get::<#stored>(#name)?)?)
     }
 }
 

@@ -83,6 +83,10 @@ pub(crate) struct FieldDef {
     pub(crate) ty: Type,
     /// `#[galaxy(fillable)]`: `create` takes it from input.
     pub(crate) fillable: bool,
+    /// `#[galaxy(cast = Json)]`: the field is stored through a `galaxy_orm::Cast`.
+    pub(crate) cast: Option<syn::Path>,
+    /// For a cast field of type `Option<T>`: `T` (the cast applies to it; `None` is `NULL`).
+    pub(crate) cast_inner: Option<Type>,
     /// The recognised Rust type, or `None` for a type galaxy-orm cannot map.
     pub(crate) rust: Option<RustType>,
 }
@@ -193,24 +197,34 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModelDef> {
             continue;
         };
         let mut fillable = false;
+        let mut cast = None;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("galaxy")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("fillable") {
                     fillable = true;
                     Ok(())
+                } else if meta.path.is_ident("cast") {
+                    cast = Some(meta.value()?.parse::<syn::Path>()?);
+                    Ok(())
                 } else {
                     Err(meta.error(
-                        "unknown field attribute\n\nhelp: the only field attribute is `fillable`",
+                        "unknown field attribute\n\nhelp: a field attribute is `fillable` or `cast = Json` (any `galaxy_orm::Cast`)",
                     ))
                 }
             })?;
         }
+        let cast_inner = cast.as_ref().and_then(|_| match last_segment(&field.ty) {
+            Some((name, Some(inner))) if name == "Option" => Some(inner.clone()),
+            _ => None,
+        });
         def.fields.push(FieldDef {
             rust: rust_type(&field.ty),
             column: syn::ext::IdentExt::unraw(&ident).to_string(),
             ident,
             ty: field.ty.clone(),
             fillable,
+            cast,
+            cast_inner,
         });
     }
     Ok(def)
