@@ -213,7 +213,8 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
 fn cast_stored(f: &FieldDef) -> Option<TokenStream> {
     let cast = f.cast.as_ref()?;
     let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
-    Some(quote!(<#cast as ::galaxy_orm::Cast<#ty>>::Stored))
+    // Spanned on the cast, so that "`Title` is not serde" points at `cast = Json`.
+    Some(quote_spanned!(cast.span()=> <#cast as ::galaxy_orm::Cast<#ty>>::Stored))
 }
 
 /// The type of the field's typed column: its own type, or what its cast stores.
