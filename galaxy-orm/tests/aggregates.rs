@@ -260,3 +260,43 @@ async fn aggregates_joins_on_relations_and_typed_columns() {
         db.close().await;
     }
 }
+
+proptest::proptest! {
+    /// Whatever the values, they reach the database as bound parameters only: the text holds
+    /// none of them, and PostgreSQL's placeholders are `$1..$n` for exactly the bound values.
+    #[test]
+    fn join_and_group_sql_only_binds_values(
+        title in ".{0,40}",
+        name in ".{0,40}",
+        views in proptest::prelude::any::<i32>(),
+        limit in 0_u64..1000,
+    ) {
+        // A snowman never occurs in the SQL galaxy-orm writes, so finding one means a value
+        // was spliced into the text.
+        let (title, name) = (format!("☃{title}"), format!("☃{name}"));
+        let join = Post::query()
+            .filter(post::title.eq(title.as_str()).or(post::views.gt(views)))
+            .limit(limit)
+            .join(post::author)
+            .filter_joined(author::name.ne(name.as_str()));
+        let grouped = Post::query()
+            .filter(post::title.like(title.clone()))
+            .group_by(post::author_id)
+            .having(post::views.sum().ge(i64::from(views)).and(count::<Post>().lt(3)));
+        for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::MySql] {
+            for sql in [
+                join.to_sql(dialect),
+                grouped.aggregate_sql(post::score.avg(), dialect),
+            ] {
+                proptest::prop_assert!(!sql.text.contains('☃'), "{}", sql.text);
+                let placeholders = match dialect {
+                    Dialect::Postgres => (1..=sql.args.len())
+                        .filter(|i| sql.text.contains(&format!("${i}")))
+                        .count(),
+                    _ => sql.text.matches('?').count(),
+                };
+                proptest::prop_assert_eq!(placeholders, sql.args.len(), "{}", sql.text);
+            }
+        }
+    }
+}

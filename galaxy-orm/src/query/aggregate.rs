@@ -306,7 +306,16 @@ impl<M: Model, K: FieldType> Grouped<M, K> {
         aggregate: Aggregate<M, T>,
         mut ex: E,
     ) -> Result<Vec<(K, T)>> {
-        let mut sql = SqlBuilder::new(ex.dialect());
+        let sql = self.aggregate_sql(aggregate, ex.dialect());
+        let rows = ex.fetch_all(sql, Intent::Read).await?;
+        rows.iter()
+            .map(|row| Ok((row.get("group_key")?, row.get("aggregate")?)))
+            .collect()
+    }
+
+    /// The `SELECT` that [`Grouped::aggregate`] runs, for `dialect`.
+    pub fn aggregate_sql<T>(&self, aggregate: Aggregate<M, T>, dialect: Dialect) -> crate::Sql {
+        let mut sql = SqlBuilder::new(dialect);
         sql.push("SELECT ")
             .ident(self.key)
             .push(" AS ")
@@ -319,15 +328,12 @@ impl<M: Model, K: FieldType> Grouped<M, K> {
             .ident(M::TABLE);
         self.query.render_where(&mut sql);
         sql.push(" GROUP BY ").ident(self.key);
-        for (i, (aggregate, op, value)) in self.having.into_iter().enumerate() {
+        for (i, (aggregate, op, value)) in self.having.iter().enumerate() {
             sql.push(if i == 0 { " HAVING " } else { " AND " });
             aggregate.render(&mut sql);
-            sql.push(" ").push(op).push(" ").bind(value);
+            sql.push(" ").push(op).push(" ").bind(value.clone());
         }
         sql.push(" ORDER BY ").ident(self.key);
-        let rows = ex.fetch_all(sql.finish(), Intent::Read).await?;
-        rows.iter()
-            .map(|row| Ok((row.get("group_key")?, row.get("aggregate")?)))
-            .collect()
+        sql.finish()
     }
 }
