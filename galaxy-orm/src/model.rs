@@ -50,9 +50,12 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
     /// The primary key's value.
     fn key(&self) -> Self::Key;
-    /// Every column except the primary key, with this model's values.
+    /// Every column except the primary key, with this model's values. A cast field whose
+    /// value cannot be encoded reads as `NULL` here; galaxy-orm's own writes use
+    /// [`Model::try_values`], which fails instead.
     fn values(&self) -> Vec<(&'static str, Value)>;
-    /// The columns `input` sets.
+    /// The columns `input` sets (a cast field that cannot be encoded as `NULL`; see
+    /// [`Model::try_input_values`]).
     fn input_values(input: Self::Input) -> Vec<(&'static str, Value)>;
     /// [`Model::values`], failing when a cast field cannot be encoded (where `values` writes
     /// `NULL`). What `save` uses; the derive generates it.
