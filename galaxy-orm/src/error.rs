@@ -64,6 +64,9 @@ pub enum Error {
     /// The connection URL or pool settings are not usable.
     #[error("invalid database configuration: {0}")]
     Config(String),
+    /// A field's value could not be written in its stored form (a cast failed to encode).
+    #[error("cannot encode a field: {0}")]
+    Encode(String),
     /// Migrations could not be applied, reverted or verified.
     #[error(transparent)]
     Migrate(#[from] MigrateError),

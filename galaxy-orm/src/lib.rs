@@ -5,18 +5,24 @@
 //! - [`Migrator`]: versioned SQL migrations with checksums, a lock and down migrations.
 //! - [`Model`] (derive it): structs checked against the migrations at compile time, with
 //!   typed columns for the [`Query`] builder and active-record operations.
+//! - [`DatabaseSessionStore`]: galaxy-core's server-side sessions in a database table.
 //!
 //! See `docs/orm.md` and `docs/migrations.md` in the repository for the guide.
 
 mod binding;
+mod cast;
 mod db;
 mod error;
 mod factory;
 mod migrate;
 mod model;
+mod morph;
+mod pivot;
 mod query;
 mod relation;
 mod row;
+mod seed;
+mod session_store;
 mod sql;
 mod value;
 
@@ -24,6 +30,7 @@ mod value;
 mod guide;
 
 pub use binding::{RouteKey, RouteModel};
+pub use cast::{Cast, Json};
 pub use db::TxFuture;
 pub use db::{Db, DbConfig, Executed, Executor, Intent, RetryPolicy, Transaction};
 pub use error::{Error, Result};
@@ -32,11 +39,16 @@ pub use migrate::{
     MigrateError, Migration, Migrator, State as MigrationState, Status as MigrationStatus,
 };
 pub use model::Model;
+pub use morph::{MorphMany, MorphTo, MorphToOf};
+pub use pivot::{BelongsToMany, Synced};
 pub use query::{
-    Assignment, Chunks, Column, Condition, Eager, Order, Page, Query, Relations, TextColumn,
+    Aggregate, Assignment, Chunks, Column, Comparable, Condition, Eager, Grouped, Having, Join,
+    Joinable, Numeric, Order, Page, Query, Relations, TextColumn, count,
 };
-pub use relation::{BelongsTo, HasMany, HasOne, Relation};
+pub use relation::{BelongsTo, HasMany, HasOne, Nested, Relation, Shape};
 pub use row::Row;
+pub use seed::{SeedFuture, SeedRunner, Seeder};
+pub use session_store::DatabaseSessionStore;
 pub use sql::{Dialect, Sql};
 pub use value::{FieldType, IntoValue, Kind, Value};
 
@@ -52,4 +64,45 @@ pub mod __private {
     pub use crate::binding::{bind_column, bind_key};
     pub use serde;
     pub use time::OffsetDateTime;
+
+    /// Whether `columns` holds `name`: the model derive's compile-time check that a relation
+    /// names real columns of another model (a `const` that panics otherwise).
+    pub const fn has_column(columns: &[&str], name: &str) -> bool {
+        let mut i = 0;
+        while i < columns.len() {
+            if str_eq(columns[i], name) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether a cast storing values of `kind` fits a column of the family `column` (as the
+    /// model derive names it): the derive's compile-time check of a cast.
+    pub const fn kind_fits(kind: crate::Kind, column: &str) -> bool {
+        match kind {
+            crate::Kind::Bool => str_eq(column, "bool"),
+            crate::Kind::Int => str_eq(column, "int32") || str_eq(column, "int64"),
+            crate::Kind::Float => str_eq(column, "float"),
+            crate::Kind::Text => str_eq(column, "text"),
+            crate::Kind::Bytes => str_eq(column, "bytes"),
+            crate::Kind::Timestamp => str_eq(column, "timestamp"),
+        }
+    }
+
+    const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
 }

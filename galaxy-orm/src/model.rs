@@ -38,12 +38,35 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// Reads a model from a row that has every column of [`Model::COLUMNS`].
     fn from_row(row: &Row) -> Result<Self>;
+    /// Reads a model from a row whose columns are named `alias` + column (a model selected
+    /// beside another one, as a pivot is beside the related model). The derive generates it;
+    /// a hand-written model that is never a pivot can keep this default, which fails.
+    fn from_row_aliased(row: &Row, alias: &str) -> Result<Self> {
+        let _ = (row, alias);
+        Err(Error::Config(format!(
+            "`{}` cannot be read from aliased columns: derive `Model` for it",
+            Self::TABLE
+        )))
+    }
     /// The primary key's value.
     fn key(&self) -> Self::Key;
-    /// Every column except the primary key, with this model's values.
+    /// Every column except the primary key, with this model's values. A cast field whose
+    /// value cannot be encoded reads as `NULL` here; galaxy-orm's own writes use
+    /// [`Model::try_values`], which fails instead.
     fn values(&self) -> Vec<(&'static str, Value)>;
-    /// The columns `input` sets.
+    /// The columns `input` sets (a cast field that cannot be encoded as `NULL`; see
+    /// [`Model::try_input_values`]).
     fn input_values(input: Self::Input) -> Vec<(&'static str, Value)>;
+    /// [`Model::values`], failing when a cast field cannot be encoded (where `values` writes
+    /// `NULL`). What `save` uses; the derive generates it.
+    fn try_values(&self) -> Result<Vec<(&'static str, Value)>> {
+        Ok(self.values())
+    }
+    /// [`Model::input_values`], failing when a cast field cannot be encoded. What `create`,
+    /// `upsert` and `insert_many` use; the derive generates it.
+    fn try_input_values(input: Self::Input) -> Result<Vec<(&'static str, Value)>> {
+        Ok(Self::input_values(input))
+    }
     /// Sets `updated_at` (and `created_at` when `creating`) to `now`; only called with
     /// [`Model::TIMESTAMPS`].
     fn touch(&mut self, now: OffsetDateTime, creating: bool);
@@ -85,7 +108,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         input: Self::Input,
     ) -> impl Future<Output = Result<Self>> + Send {
         async move {
-            let mut values = Self::input_values(input);
+            let mut values = Self::try_input_values(input)?;
             if Self::TIMESTAMPS {
                 let now = Value::Timestamp(now());
                 values.push(("created_at", now.clone()));
@@ -103,7 +126,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         conflict: crate::Column<Self, T>,
     ) -> impl Future<Output = Result<Self>> + Send {
         async move {
-            let mut values = Self::input_values(input);
+            let mut values = Self::try_input_values(input)?;
             if Self::TIMESTAMPS {
                 let now = Value::Timestamp(now());
                 values.push(("created_at", now.clone()));
@@ -122,15 +145,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             let rows: Vec<Vec<(&'static str, Value)>> = inputs
                 .into_iter()
                 .map(|input| {
-                    let mut values = Self::input_values(input);
+                    let mut values = Self::try_input_values(input)?;
                     if Self::TIMESTAMPS {
                         let now = Value::Timestamp(now());
                         values.push(("created_at", now.clone()));
                         values.push(("updated_at", now));
                     }
-                    values
+                    Ok(values)
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let Some(first) = rows.first() else {
                 return Ok(0);
             };
@@ -159,7 +182,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             }
             let mut sql = SqlBuilder::new(ex.dialect());
             sql.push("UPDATE ").ident(Self::TABLE).push(" SET ");
-            sql.comma_list(self.values(), |sql, (column, value)| {
+            sql.comma_list(self.try_values()?, |sql, (column, value)| {
                 sql.ident(column).push(" = ").bind(value);
             });
             where_key::<Self>(&mut sql, self.key().to_value());

@@ -31,6 +31,16 @@ pub trait Relation: Copy + Send + Sync + 'static {
         parents: &[Self::Parent],
         ex: E,
     ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send;
+
+    /// This relation, and `nested` (a relation of the related model, or a tuple of them)
+    /// loaded for all of its rows: one more query per nested relation.
+    fn with<S>(self, nested: S) -> Nested<Self, S>
+    where
+        Self::Output: Shape,
+        S: crate::query::Relations<<Self::Output as Shape>::Child>,
+    {
+        Nested::new(self, nested)
+    }
 }
 
 /// `parent has many children`: the children's `foreign_key` column holds the parent's key.
@@ -88,13 +98,13 @@ descriptor_impls!(BelongsTo);
 /// Keys compared in memory to match related rows to parents. Integer widths and drivers differ
 /// (`INT4` vs `INT8`), so keys are compared by value family, not by Rust type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyOf {
+pub(crate) enum KeyOf {
     Int(i64),
     Text(String),
     Bytes(Vec<u8>),
 }
 
-fn key_of(value: &Value) -> Option<KeyOf> {
+pub(crate) fn key_of(value: &Value) -> Option<KeyOf> {
     match value {
         Value::Int(i) => Some(KeyOf::Int(*i)),
         Value::Bool(b) => Some(KeyOf::Int(i64::from(*b))),
@@ -106,7 +116,7 @@ fn key_of(value: &Value) -> Option<KeyOf> {
 }
 
 /// `column IN (keys)` with the keys deduplicated, for one eager-loading query.
-fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M> {
+pub(crate) fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M> {
     let mut seen = std::collections::HashSet::new();
     let unique = keys
         .into_iter()
@@ -195,7 +205,10 @@ impl<C: Model, O: Model> BelongsTo<C, O> {
     }
 }
 
-fn foreign_key_value<C: Model>(child: &C, column: &'static str) -> Result<Option<Value>> {
+pub(crate) fn foreign_key_value<C: Model>(
+    child: &C,
+    column: &'static str,
+) -> Result<Option<Value>> {
     let value = child
         .values()
         .into_iter()
@@ -239,5 +252,134 @@ impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
                 },
             )
             .collect()
+    }
+}
+
+/// What one parent's loaded relation holds, taken apart so that a nested relation can load for
+/// all of the children at once and be put back beside each: `Vec<C>` (has many), `Option<C>`
+/// (belongs to, has one) and `Vec<(C, V)>` (many to many with pivot rows).
+pub trait Shape: Send + Sized {
+    /// The related model, the nested relation's parent.
+    type Child: Model;
+    /// What comes with each child (`()`, or the pivot row).
+    type Extra: Send;
+    /// The same shape with `T` loaded beside each child.
+    type With<T: Send>: Send;
+
+    /// The children, in order.
+    fn into_items(self) -> Vec<(Self::Child, Self::Extra)>;
+    /// Puts the children back, each with what was loaded for it.
+    fn from_items<T: Send>(items: Vec<(Self::Child, Self::Extra, T)>) -> Self::With<T>;
+}
+
+impl<C: Model> Shape for Vec<C> {
+    type Child = C;
+    type Extra = ();
+    type With<T: Send> = Vec<(C, T)>;
+    fn into_items(self) -> Vec<(C, ())> {
+        self.into_iter().map(|c| (c, ())).collect()
+    }
+    fn from_items<T: Send>(items: Vec<(C, (), T)>) -> Vec<(C, T)> {
+        items.into_iter().map(|(c, (), t)| (c, t)).collect()
+    }
+}
+
+impl<C: Model> Shape for Option<C> {
+    type Child = C;
+    type Extra = ();
+    type With<T: Send> = Option<(C, T)>;
+    fn into_items(self) -> Vec<(C, ())> {
+        self.into_iter().map(|c| (c, ())).collect()
+    }
+    fn from_items<T: Send>(items: Vec<(C, (), T)>) -> Option<(C, T)> {
+        items.into_iter().next().map(|(c, (), t)| (c, t))
+    }
+}
+
+impl<C: Model, V: Model> Shape for Vec<(C, V)> {
+    type Child = C;
+    type Extra = V;
+    type With<T: Send> = Vec<(C, V, T)>;
+    fn into_items(self) -> Vec<(C, V)> {
+        self
+    }
+    fn from_items<T: Send>(items: Vec<(C, V, T)>) -> Vec<(C, V, T)> {
+        items
+    }
+}
+
+/// A relation loaded together with a relation of its rows (`post::comments.with(comment::author)`):
+/// one query per level, whatever the number of rows. Nests further
+/// (`a.with(b.with(c))`), and `with` takes a tuple of relations as well.
+///
+/// # Example
+///
+/// See the guide's "Nested eager loading" section (`docs/orm.md`, doctested):
+/// `Author::query().with(author::posts.with(post::comments))` gives, per author,
+/// `Vec<(Post, Vec<Comment>)>`.
+pub struct Nested<R, S> {
+    outer: R,
+    inner: S,
+}
+
+impl<R: Copy, S: Copy> Clone for Nested<R, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R: Copy, S: Copy> Copy for Nested<R, S> {}
+
+impl<R: fmt::Debug, S: fmt::Debug> fmt::Debug for Nested<R, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}.with({:?})", self.outer, self.inner)
+    }
+}
+
+impl<R, S> Nested<R, S> {
+    pub(crate) fn new(outer: R, inner: S) -> Self {
+        Self { outer, inner }
+    }
+}
+
+impl<R, S> Relation for Nested<R, S>
+where
+    R: Relation,
+    R::Output: Shape,
+    S: crate::query::Relations<<R::Output as Shape>::Child> + Copy + Sync + 'static,
+{
+    type Parent = R::Parent;
+    type Output = <R::Output as Shape>::With<S::Output>;
+
+    async fn load_many<E: Executor>(
+        self,
+        parents: &[R::Parent],
+        mut ex: E,
+    ) -> Result<Vec<Self::Output>> {
+        let outer = self.outer.load_many(parents, &mut ex).await?;
+        let mut counts = Vec::with_capacity(outer.len());
+        let mut children = Vec::new();
+        let mut extras = Vec::new();
+        for output in outer {
+            let items = output.into_items();
+            counts.push(items.len());
+            for (child, extra) in items {
+                children.push(child);
+                extras.push(extra);
+            }
+        }
+        let inner = if children.is_empty() {
+            Vec::new()
+        } else {
+            self.inner.load_all(&children, &mut ex).await?
+        };
+        let mut items = children
+            .into_iter()
+            .zip(extras)
+            .zip(inner)
+            .map(|((child, extra), loaded)| (child, extra, loaded));
+        Ok(counts
+            .into_iter()
+            .map(|n| <R::Output as Shape>::from_items(items.by_ref().take(n).collect()))
+            .collect())
     }
 }

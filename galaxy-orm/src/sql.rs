@@ -30,6 +30,9 @@ pub(crate) struct SqlBuilder {
     dialect: Dialect,
     text: String,
     args: Vec<Value>,
+    /// The table that [`SqlBuilder::column`] qualifies names with, in statements over more
+    /// than one table (joins).
+    qualifier: Option<&'static str>,
 }
 
 impl SqlBuilder {
@@ -38,6 +41,7 @@ impl SqlBuilder {
             dialect,
             text: String::with_capacity(128),
             args: Vec::new(),
+            qualifier: None,
         }
     }
 
@@ -67,6 +71,20 @@ impl SqlBuilder {
         }
         self.text.push(quote);
         self
+    }
+
+    /// Appends a column name: quoted, and qualified with the current table in a join.
+    pub(crate) fn column(&mut self, name: &str) -> &mut Self {
+        if let Some(table) = self.qualifier {
+            self.ident(table).push(".");
+        }
+        self.ident(name)
+    }
+
+    /// Qualifies the columns written by [`SqlBuilder::column`] with `table` (or stops, with
+    /// `None`); returns the previous qualifier.
+    pub(crate) fn qualify(&mut self, table: Option<&'static str>) -> Option<&'static str> {
+        std::mem::replace(&mut self.qualifier, table)
     }
 
     /// Appends a placeholder and records its value.

@@ -231,7 +231,7 @@ impl Expr {
     pub(crate) fn render(&self, sql: &mut SqlBuilder) {
         match self {
             Self::Compare(column, op, value) => {
-                sql.ident(column)
+                sql.column(column)
                     .push(" ")
                     .push(op)
                     .push(" ")
@@ -242,7 +242,7 @@ impl Expr {
                 sql.push(if *negated { "1 = 1" } else { "1 = 0" });
             }
             Self::In(column, values, negated) => {
-                sql.ident(column)
+                sql.column(column)
                     .push(if *negated { " NOT IN (" } else { " IN (" })
                     .comma_list(values, |sql, v| {
                         sql.bind(v.clone());
@@ -250,15 +250,15 @@ impl Expr {
                     .push(")");
             }
             Self::IsNull(column, negated) => {
-                sql.ident(column)
+                sql.column(column)
                     .push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
             Self::Between(column, low, high) => {
-                sql.ident(column).push(" BETWEEN ").bind(low.clone());
+                sql.column(column).push(" BETWEEN ").bind(low.clone());
                 sql.push(" AND ").bind(high.clone());
             }
             Self::Like(column, pattern) => {
-                sql.ident(column).push(" LIKE ").bind(pattern.clone());
+                sql.column(column).push(" LIKE ").bind(pattern.clone());
             }
             Self::And(all) => render_joined(sql, all, " AND ", "1 = 1"),
             Self::Or(any) => render_joined(sql, any, " OR ", "1 = 0"),

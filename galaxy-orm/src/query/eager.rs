@@ -7,9 +7,16 @@ use super::Query;
 use crate::Result;
 use crate::db::Executor;
 use crate::model::Model;
-use crate::relation::{BelongsTo, HasMany, HasOne, Relation};
+use crate::morph::{MorphMany, MorphToOf};
+use crate::pivot::BelongsToMany;
+use crate::relation::{BelongsTo, HasMany, HasOne, Nested, Relation};
 
 /// One relation or a tuple of up to three, to eager-load for rows of `M`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation of `{M}`",
+    label = "not a relation of `{M}`",
+    note = "eager-load relations declared on `{M}` (a nested relation starts from the related model)"
+)]
 pub trait Relations<M: Model>: Send {
     /// What is loaded per row: the relation's output, or a tuple of them.
     type Output: Send;
@@ -53,6 +60,32 @@ impl<C: Model, O: Model> Relations<C> for BelongsTo<C, O> {
     ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send {
         self.load_many(parents, ex)
     }
+}
+
+/// The relations added with many-to-many, polymorphic and nested loading.
+macro_rules! single_relation {
+    ($(impl<$($g:ident),*> for $ty:ty where { $($bounds:tt)* })*) => {$(
+        impl<$($g),*> Relations<<$ty as Relation>::Parent> for $ty
+        where
+            $($bounds)*
+        {
+            type Output = <$ty as Relation>::Output;
+            fn load_all<E: Executor>(
+                self,
+                parents: &[<$ty as Relation>::Parent],
+                ex: E,
+            ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send {
+                self.load_many(parents, ex)
+            }
+        }
+    )*};
+}
+
+single_relation! {
+    impl<P, C, V> for BelongsToMany<P, C, V> where { P: Model, C: Model, V: Model }
+    impl<P, C> for MorphMany<P, C> where { P: Model, C: Model }
+    impl<C, O> for MorphToOf<C, O> where { C: Model, O: Model }
+    impl<R, S> for Nested<R, S> where { Nested<R, S>: Relation }
 }
 
 impl<M: Model, A: Relation<Parent = M>, B: Relation<Parent = M>> Relations<M> for (A, B) {

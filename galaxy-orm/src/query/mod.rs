@@ -1,16 +1,20 @@
 //! The typed query builder: [`Query<M>`] selects rows of model `M` by [`Condition`]s on its
 //! typed columns, and renders one statement per dialect with every value bound.
 
+mod aggregate;
 mod condition;
 mod eager;
+mod join;
 mod paginate;
 
 use std::fmt;
 use std::marker::PhantomData;
 
+pub use aggregate::{Aggregate, Grouped, Having, Numeric, count};
 pub(crate) use condition::Expr;
 pub use condition::{Column, Condition, Order, TextColumn};
 pub use eager::{Eager, Relations};
+pub use join::{Comparable, Join, Joinable};
 pub use paginate::{Chunks, Page};
 
 use crate::db::{Executor, Intent};
@@ -64,6 +68,12 @@ pub struct Assignment<M> {
 impl<M> fmt::Debug for Assignment<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} = {:?}", self.column, self.value)
+    }
+}
+
+impl<M> Assignment<M> {
+    pub(crate) fn into_pair(self) -> (&'static str, Value) {
+        (self.column, self.value)
     }
 }
 
@@ -304,10 +314,10 @@ impl<M: Model> Query<M> {
                 filter.render(sql);
             }
             (None, Some(column)) => {
-                sql.push(" WHERE ").ident(column).push(" IS NULL");
+                sql.push(" WHERE ").column(column).push(" IS NULL");
             }
             (Some(filter), Some(column)) => {
-                sql.push(" WHERE ").ident(column).push(" IS NULL AND (");
+                sql.push(" WHERE ").column(column).push(" IS NULL AND (");
                 filter.render(sql);
                 sql.push(")");
             }

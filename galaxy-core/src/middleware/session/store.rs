@@ -11,9 +11,9 @@ use crate::BoxError;
 
 /// Where a server-side store keeps sessions: bytes under an id, for a time.
 ///
-/// Implemented by [`MemorySessionStore`] and, with the `redis` feature, `RedisSessionStore`; implement it
-/// for another backend and pass it to [`SessionLayer::with_store`]. (A store on the database
-/// will come with Galaxy's ORM.)
+/// Implemented by [`MemorySessionStore`], with the `redis` feature by `RedisSessionStore`, and
+/// by galaxy-orm's `DatabaseSessionStore` (a table in the app's database); implement it for
+/// another backend and pass it to [`SessionLayer::with_store`].
 ///
 /// An error means the store could not answer (it is down, or timed out): the request is answered
 /// `503 Service Unavailable` rather than served with an empty session.

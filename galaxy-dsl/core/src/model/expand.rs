@@ -1,9 +1,10 @@
 //! Generating the `Model` impl, the fillable input struct and the typed-column module.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
-use super::parse::{ModelDef, RelationKind, snake_case};
+use super::parse::{FieldDef, ModelDef, RelationDef, RelationKind, snake_case};
 use super::validate::Checked;
 
 /// The expansion; `checked.errors` are appended as `compile_error!`s after the items, so a
@@ -18,7 +19,6 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
     let module = format_ident!("{}", snake_case(&ident.to_string()));
 
     let columns: Vec<String> = def.fields.iter().map(|f| f.column.clone()).collect();
-    let field_idents: Vec<_> = def.fields.iter().map(|f| &f.ident).collect();
     let key_field = def.fields.iter().find(|f| f.column == def.primary_key);
     let (key_ty, key_ident) = match key_field {
         Some(f) => {
@@ -33,22 +33,68 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
     } else {
         quote!(::core::unreachable!("model has no primary key"))
     };
-    let values = def
+    let values: Vec<TokenStream> = def
         .fields
         .iter()
         .filter(|f| f.column != def.primary_key)
         .map(|f| {
             let (id, name) = (&f.ident, &f.column);
-            quote!((#name, ::galaxy_orm::FieldType::to_value(&self.#id)))
+            let value = value_expr(f, &quote!(self.#id));
+            let kind = stored_kind(f);
+            quote!((#name, (|| -> ::galaxy_orm::Result<::galaxy_orm::Value> { ::core::result::Result::Ok(#value) })().unwrap_or(::galaxy_orm::Value::Null(#kind))))
+        })
+        .collect();
+    let try_values = def
+        .fields
+        .iter()
+        .filter(|f| f.column != def.primary_key)
+        .map(|f| {
+            let (id, name) = (&f.ident, &f.column);
+            let value = value_expr(f, &quote!(self.#id));
+            quote!((#name, #value))
         });
     let fillable: Vec<_> = def.fields.iter().filter(|f| f.fillable).collect();
     let input_fields = fillable.iter().map(|f| {
         let (id, ty) = (&f.ident, &f.ty);
         quote!(pub #id: #ty)
     });
-    let input_values = fillable.iter().map(|f| {
+    let input_values: Vec<TokenStream> = fillable
+        .iter()
+        .map(|f| {
+            let (id, name) = (&f.ident, &f.column);
+            let value = value_expr(f, &quote!(input.#id));
+            let kind = stored_kind(f);
+            quote!((#name, (|| -> ::galaxy_orm::Result<::galaxy_orm::Value> { ::core::result::Result::Ok(#value) })().unwrap_or(::galaxy_orm::Value::Null(#kind))))
+        })
+        .collect();
+    let try_input_values = fillable.iter().map(|f| {
         let (id, name) = (&f.ident, &f.column);
-        quote!((#name, ::galaxy_orm::FieldType::to_value(&input.#id)))
+        let value = value_expr(f, &quote!(input.#id));
+        quote!((#name, #value))
+    });
+    let read_fields = def.fields.iter().map(|f| {
+        let (id, column) = (&f.ident, &f.column);
+        let read = read_expr(f, &quote!(#column));
+        quote!(#id: #read)
+    });
+    let read_fields_aliased = def.fields.iter().map(|f| {
+        let (id, column) = (&f.ident, &f.column);
+        let read = read_expr(f, &quote!(&::std::format!("{}{}", alias, #column)));
+        quote!(#id: #read)
+    });
+    let cast_checks = def.fields.iter().filter_map(|f| {
+        let cast = f.cast.as_ref()?;
+        let column = checked.casts.iter().find(|c| c.column == f.column)?;
+        let (kind, message) = (column.kind, &column.message);
+        let stored = cast_stored(f)?;
+        Some(quote_spanned! {cast.span()=>
+            const _: () = if !::galaxy_orm::__private::kind_fits(
+                <#stored as ::galaxy_orm::FieldType>::KIND,
+                #kind,
+            ) {
+                ::core::panic!(#message)
+            };
+        })
     });
     let soft_delete = if def.soft_deletes {
         quote!(::core::option::Option::Some("deleted_at"))
@@ -67,7 +113,8 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
         quote!(let _ = (#now, creating);)
     };
     let column_consts = def.fields.iter().map(|f| {
-        let (id, ty, name) = (&f.ident, &f.ty, &f.column);
+        let (id, name) = (&f.ident, &f.column);
+        let ty = column_type(f);
         let doc = format!("The `{name}` column of `{table}`.");
         quote! {
             #[doc = #doc]
@@ -75,42 +122,8 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
             pub const #id: ::galaxy_orm::Column<super::#ident, #ty> = ::galaxy_orm::Column::new(#name);
         }
     });
-    let relation_consts = def.relations.iter().map(|r| {
-        let (name, target, fk) = (&r.name, &r.target, &r.foreign_key);
-        let (ty, doc) = match r.kind {
-            RelationKind::HasMany => (
-                quote!(::galaxy_orm::HasMany<super::#ident, #target>),
-                format!(
-                    "`{ident}` has many `{}` through their `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-            RelationKind::HasOne => (
-                quote!(::galaxy_orm::HasOne<super::#ident, #target>),
-                format!(
-                    "`{ident}` has one `{}` through its `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-            RelationKind::BelongsTo => (
-                quote!(::galaxy_orm::BelongsTo<super::#ident, #target>),
-                format!(
-                    "`{ident}` belongs to a `{}` through its `{fk}`.",
-                    quote!(#target)
-                ),
-            ),
-        };
-        let ctor = match r.kind {
-            RelationKind::HasMany => quote!(::galaxy_orm::HasMany::new(#fk)),
-            RelationKind::HasOne => quote!(::galaxy_orm::HasOne::new(#fk)),
-            RelationKind::BelongsTo => quote!(::galaxy_orm::BelongsTo::new(#fk)),
-        };
-        quote! {
-            #[doc = #doc]
-            #[allow(non_upper_case_globals)]
-            pub const #name: #ty = #ctor;
-        }
-    });
+    let relation_consts = def.relations.iter().map(|r| relation_const(def, r));
+    let relation_checks = def.relations.iter().filter_map(relation_check);
     let module_doc = format!("Typed columns of [`{ident}`], for its queries.");
     let input_doc = format!("The fillable fields of [`{ident}`]: what `{ident}::create` accepts.");
     let watched = checked.files.iter().filter_map(|p| p.to_str()).map(|p| {
@@ -150,7 +163,13 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
 
             fn from_row(row: &::galaxy_orm::Row) -> ::galaxy_orm::Result<Self> {
                 ::core::result::Result::Ok(Self {
-                    #(#field_idents: row.get(#columns)?,)*
+                    #(#read_fields,)*
+                })
+            }
+
+            fn from_row_aliased(row: &::galaxy_orm::Row, alias: &str) -> ::galaxy_orm::Result<Self> {
+                ::core::result::Result::Ok(Self {
+                    #(#read_fields_aliased,)*
                 })
             }
 
@@ -166,11 +185,173 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
                 ::std::vec![#(#input_values),*]
             }
 
+            fn try_values(&self) -> ::galaxy_orm::Result<::std::vec::Vec<(&'static str, ::galaxy_orm::Value)>> {
+                ::core::result::Result::Ok(::std::vec![#(#try_values),*])
+            }
+
+            fn try_input_values(input: Self::Input) -> ::galaxy_orm::Result<::std::vec::Vec<(&'static str, ::galaxy_orm::Value)>> {
+                ::core::result::Result::Ok(::std::vec![#(#try_input_values),*])
+            }
+
             fn touch(&mut self, #now: ::galaxy_orm::__private::OffsetDateTime, creating: bool) {
                 #touch
             }
         }
 
+        // The columns relations name on other models exist there (checked once those models'
+        // derives have run, as constants).
+        #(#relation_checks)*
+        // Each cast stores a type that fits its column.
+        #(#cast_checks)*
+
         #(#errors)*
     }
+}
+
+/// The type a cast field's cast stores (without the field's `Option`), or `None` for a plain
+/// field.
+fn cast_stored(f: &FieldDef) -> Option<TokenStream> {
+    let cast = f.cast.as_ref()?;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    // Spanned on the cast, so that "`Title` is not serde" points at `cast = Json`.
+    Some(quote_spanned!(cast.span()=> <#cast as ::galaxy_orm::Cast<#ty>>::Stored))
+}
+
+/// The type of the field's typed column: its own type, or what its cast stores.
+fn column_type(f: &FieldDef) -> TokenStream {
+    match (cast_stored(f), &f.cast_inner) {
+        (Some(stored), Some(_)) => quote!(::core::option::Option<#stored>),
+        (Some(stored), None) => stored,
+        (None, _) => {
+            let ty = &f.ty;
+            quote!(#ty)
+        }
+    }
+}
+
+/// The `Kind` of the field's stored value, for a `NULL` of it.
+fn stored_kind(f: &FieldDef) -> TokenStream {
+    let ty = column_type(f);
+    quote!(<#ty as ::galaxy_orm::FieldType>::KIND)
+}
+
+/// The field's value as a `Value` (with `?` on a cast's encoding), from `place`.
+fn value_expr(f: &FieldDef, place: &TokenStream) -> TokenStream {
+    let Some(stored) = cast_stored(f) else {
+        return quote!(::galaxy_orm::FieldType::to_value(&#place));
+    };
+    let cast = &f.cast;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    let encode = quote!(<#cast as ::galaxy_orm::Cast<#ty>>::encode);
+    if f.cast_inner.is_some() {
+        quote!(match &#place {
+            ::core::option::Option::Some(value) => ::galaxy_orm::FieldType::to_value(&#encode(value)?),
+            ::core::option::Option::None => ::galaxy_orm::Value::Null(<#stored as ::galaxy_orm::FieldType>::KIND),
+        })
+    } else {
+        quote!(::galaxy_orm::FieldType::to_value(&#encode(&#place)?))
+    }
+}
+
+/// Reads the field from `row`'s column `name` (through its cast, if any).
+fn read_expr(f: &FieldDef, name: &TokenStream) -> TokenStream {
+    let Some(stored) = cast_stored(f) else {
+        return quote!(row.get(#name)?);
+    };
+    let cast = &f.cast;
+    let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
+    let decode = quote!(<#cast as ::galaxy_orm::Cast<#ty>>::decode);
+    if f.cast_inner.is_some() {
+        quote!(match row.get::<::core::option::Option<#stored>>(#name)? {
+            ::core::option::Option::Some(stored) => ::core::option::Option::Some(#decode(stored)?),
+            ::core::option::Option::None => ::core::option::Option::None,
+        })
+    } else {
+        quote!(#decode(row.get::<#stored>(#name)?)?)
+    }
+}
+
+/// The constant `<model>::<relation>`: a relation descriptor.
+fn relation_const(def: &ModelDef, r: &RelationDef) -> TokenStream {
+    let ident = &def.ident;
+    let (name, fk, rk) = (&r.name, &r.foreign_key, &r.related_key);
+    let target = r.target.as_ref().map(|t| quote!(#t));
+    let target_name = target.as_ref().map(ToString::to_string).unwrap_or_default();
+    let (ty, ctor, doc) = match r.kind {
+        RelationKind::HasMany => (
+            quote!(::galaxy_orm::HasMany<super::#ident, #target>),
+            quote!(::galaxy_orm::HasMany::new(#fk)),
+            format!("`{ident}` has many `{target_name}` through their `{fk}`."),
+        ),
+        RelationKind::HasOne => (
+            quote!(::galaxy_orm::HasOne<super::#ident, #target>),
+            quote!(::galaxy_orm::HasOne::new(#fk)),
+            format!("`{ident}` has one `{target_name}` through its `{fk}`."),
+        ),
+        RelationKind::BelongsTo => (
+            quote!(::galaxy_orm::BelongsTo<super::#ident, #target>),
+            quote!(::galaxy_orm::BelongsTo::new(#fk)),
+            format!("`{ident}` belongs to a `{target_name}` through its `{fk}`."),
+        ),
+        RelationKind::BelongsToMany => {
+            let pivot = &r.pivot;
+            (
+                quote!(::galaxy_orm::BelongsToMany<super::#ident, #target, #pivot>),
+                quote!(::galaxy_orm::BelongsToMany::new(#fk, #rk)),
+                format!(
+                    "`{ident}` belongs to many `{target_name}` through the pivot `{}` (`{fk}`, `{rk}`).",
+                    quote!(#pivot)
+                ),
+            )
+        }
+        RelationKind::MorphMany => (
+            quote!(::galaxy_orm::MorphMany<super::#ident, #target>),
+            quote!(::galaxy_orm::MorphMany::new(#rk, #fk)),
+            format!("`{ident}` has many `{target_name}` through their `{rk}` and `{fk}`."),
+        ),
+        RelationKind::MorphTo => (
+            quote!(::galaxy_orm::MorphTo<super::#ident>),
+            quote!(::galaxy_orm::MorphTo::new(#rk, #fk)),
+            format!("`{ident}` belongs to a row of any model named by its `{rk}` and `{fk}`."),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        #[allow(non_upper_case_globals)]
+        pub const #name: #ty = #ctor;
+    }
+}
+
+/// A constant that fails to evaluate, with a message naming the relation, when a column it
+/// names on another model (the children's foreign key, the pivot's keys) is not a column of
+/// that model.
+fn relation_check(r: &RelationDef) -> Option<TokenStream> {
+    let (model, columns): (&syn::Type, Vec<&String>) = match r.kind {
+        RelationKind::HasMany | RelationKind::HasOne => (r.target.as_ref()?, vec![&r.foreign_key]),
+        RelationKind::MorphMany => (r.target.as_ref()?, vec![&r.foreign_key, &r.related_key]),
+        RelationKind::BelongsToMany => (r.pivot.as_ref()?, vec![&r.foreign_key, &r.related_key]),
+        RelationKind::BelongsTo | RelationKind::MorphTo => return None,
+    };
+    let checks = columns.into_iter().map(|column| {
+        let message = format!(
+            "relation `{}` names column `{column}` of `{}`, which has no such column\n\nhelp: name the column with {}, or add it to `{}` and its migration",
+            r.name,
+            quote!(#model),
+            match r.kind {
+                RelationKind::BelongsToMany => "`foreign_key = \"...\"` or `related_key = \"...\"`",
+                RelationKind::MorphMany => "`name = \"...\"`",
+                _ => "`foreign_key = \"...\"`",
+            },
+            quote!(#model),
+        );
+        quote_spanned! {model.span()=>
+            const _: () = if !::galaxy_orm::__private::has_column(
+                <#model as ::galaxy_orm::Model>::COLUMNS,
+                #column,
+            ) {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    Some(quote!(#(#checks)*))
 }

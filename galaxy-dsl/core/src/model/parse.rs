@@ -30,23 +30,31 @@ pub(crate) struct ModelDef {
     pub(crate) relations: Vec<RelationDef>,
 }
 
-/// `has_many(comments = Comment, foreign_key = "post_id")`, `has_one(...)` or
-/// `belongs_to(author = Author, foreign_key = "author_id")`.
+/// `has_many(comments = Comment, foreign_key = "post_id")`, `has_one(...)`,
+/// `belongs_to(author = Author, foreign_key = "author_id")`,
+/// `belongs_to_many(tags = Tag, pivot = PostTag)`, `morph_many(comments = Comment, name =
+/// "commentable")` or `morph_to(commentable)`.
 #[derive(Debug)]
 pub(crate) struct RelationDef {
-    /// Which side of the foreign key this model is on.
+    /// Which kind of relation.
     pub(crate) kind: RelationKind,
     /// The relation's name (`comments`), generated as `post::comments`.
     pub(crate) name: Ident,
-    /// The related model.
-    pub(crate) target: Type,
-    /// The foreign-key column.
+    /// The related model (`None` for `morph_to`, whose model is chosen where it is loaded).
+    pub(crate) target: Option<Type>,
+    /// The foreign-key column: on the child (`has_*`), on this model (`belongs_to`), on the
+    /// pivot for this model's key (`belongs_to_many`); the id column of a morph relation.
     pub(crate) foreign_key: String,
     /// Where the foreign key was written (or the name, when defaulted).
     pub(crate) foreign_key_span: Span,
+    /// `belongs_to_many`: the pivot model.
+    pub(crate) pivot: Option<Type>,
+    /// `belongs_to_many`: the pivot column holding the related model's key; morph relations:
+    /// the type column.
+    pub(crate) related_key: String,
 }
 
-/// The two relation kinds.
+/// The relation kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RelationKind {
     /// The related model's rows hold this model's key.
@@ -55,6 +63,13 @@ pub(crate) enum RelationKind {
     HasOne,
     /// This model's row holds the related model's key.
     BelongsTo,
+    /// Rows of a pivot model hold both keys.
+    BelongsToMany,
+    /// The related model's rows hold this model's key and its table name (`<name>_id`,
+    /// `<name>_type`).
+    MorphMany,
+    /// This model's `<name>_id` and `<name>_type` name a row of any model.
+    MorphTo,
 }
 
 /// One field of a model.
@@ -68,6 +83,10 @@ pub(crate) struct FieldDef {
     pub(crate) ty: Type,
     /// `#[galaxy(fillable)]`: `create` takes it from input.
     pub(crate) fillable: bool,
+    /// `#[galaxy(cast = Json)]`: the field is stored through a `galaxy_orm::Cast`.
+    pub(crate) cast: Option<syn::Path>,
+    /// For a cast field of type `Option<T>`: `T` (the cast applies to it; `None` is `NULL`).
+    pub(crate) cast_inner: Option<Type>,
     /// The recognised Rust type, or `None` for a type galaxy-orm cannot map.
     pub(crate) rust: Option<RustType>,
 }
@@ -167,7 +186,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModelDef> {
                 def.relations.push(parse_relation(&meta, kind, &model_snake)?);
             } else {
                 return Err(meta.error(
-                    "unknown model attribute\n\nhelp: expected `table = \"...\"`, `primary_key = \"...\"`, `migrations = \"...\"`, `timestamps`, `soft_deletes`, `has_many(...)`, `has_one(...)` or `belongs_to(...)`",
+                    "unknown model attribute\n\nhelp: expected `table = \"...\"`, `primary_key = \"...\"`, `migrations = \"...\"`, `timestamps`, `soft_deletes`, `has_many(...)`, `has_one(...)`, `belongs_to(...)`, `belongs_to_many(...)`, `morph_many(...)` or `morph_to(...)`",
                 ));
             }
             Ok(())
@@ -178,39 +197,51 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModelDef> {
             continue;
         };
         let mut fillable = false;
+        let mut cast = None;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("galaxy")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("fillable") {
                     fillable = true;
                     Ok(())
+                } else if meta.path.is_ident("cast") {
+                    cast = Some(meta.value()?.parse::<syn::Path>()?);
+                    Ok(())
                 } else {
                     Err(meta.error(
-                        "unknown field attribute\n\nhelp: the only field attribute is `fillable`",
+                        "unknown field attribute\n\nhelp: a field attribute is `fillable` or `cast = Json` (any `galaxy_orm::Cast`)",
                     ))
                 }
             })?;
         }
+        let cast_inner = cast.as_ref().and_then(|_| match last_segment(&field.ty) {
+            Some((name, Some(inner))) if name == "Option" => Some(inner.clone()),
+            _ => None,
+        });
         def.fields.push(FieldDef {
             rust: rust_type(&field.ty),
             column: syn::ext::IdentExt::unraw(&ident).to_string(),
             ident,
             ty: field.ty.clone(),
             fillable,
+            cast,
+            cast_inner,
         });
     }
     Ok(def)
 }
 
 fn relation_kind(path: &syn::Path) -> Option<RelationKind> {
-    if path.is_ident("has_many") {
-        Some(RelationKind::HasMany)
-    } else if path.is_ident("has_one") {
-        Some(RelationKind::HasOne)
-    } else if path.is_ident("belongs_to") {
-        Some(RelationKind::BelongsTo)
-    } else {
-        None
-    }
+    [
+        ("has_many", RelationKind::HasMany),
+        ("has_one", RelationKind::HasOne),
+        ("belongs_to", RelationKind::BelongsTo),
+        ("belongs_to_many", RelationKind::BelongsToMany),
+        ("morph_many", RelationKind::MorphMany),
+        ("morph_to", RelationKind::MorphTo),
+    ]
+    .into_iter()
+    .find(|(name, _)| path.is_ident(name))
+    .map(|(_, kind)| kind)
 }
 
 fn parse_relation(
@@ -218,32 +249,86 @@ fn parse_relation(
     kind: RelationKind,
     model_snake: &str,
 ) -> syn::Result<RelationDef> {
-    let mut target: Option<(Ident, Type)> = None;
+    let mut target: Option<(Ident, Option<Type>)> = None;
     let mut foreign_key: Option<LitStr> = None;
+    let mut related_key: Option<LitStr> = None;
+    let mut pivot: Option<Type> = None;
+    let mut morph_name: Option<LitStr> = None;
     meta.parse_nested_meta(|inner| {
         if inner.path.is_ident("foreign_key") {
             foreign_key = Some(inner.value()?.parse()?);
-        } else if let Some(name) = inner.path.get_ident() {
-            target = Some((name.clone(), inner.value()?.parse()?));
+        } else if inner.path.is_ident("related_key") && kind == RelationKind::BelongsToMany {
+            related_key = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("pivot") && kind == RelationKind::BelongsToMany {
+            pivot = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("name") && kind == RelationKind::MorphMany {
+            morph_name = Some(inner.value()?.parse()?);
+        } else if let (Some(name), None) = (inner.path.get_ident(), &target) {
+            let model = if kind == RelationKind::MorphTo {
+                None
+            } else {
+                Some(inner.value()?.parse()?)
+            };
+            target = Some((name.clone(), model));
         } else {
-            return Err(inner.error("expected `name = Model` or `foreign_key = \"...\"`"));
+            return Err(inner.error(match kind {
+                RelationKind::BelongsToMany => "expected `name = Model`, `pivot = PivotModel`, `foreign_key = \"...\"` or `related_key = \"...\"`",
+                RelationKind::MorphMany => "expected `name = Model` or `name = \"...\"` (the morph name)",
+                RelationKind::MorphTo => "expected the relation's name only, as in `morph_to(commentable)`",
+                _ => "expected `name = Model` or `foreign_key = \"...\"`",
+            }));
         }
         Ok(())
     })?;
     let Some((name, target)) = target else {
-        return Err(meta.error(
-            "a relation needs a name and a model\n\nhelp: write `has_many(comments = Comment)` or `belongs_to(author = Author)`",
-        ));
+        return Err(meta.error(match kind {
+            RelationKind::MorphTo => "a `morph_to` relation needs a name\n\nhelp: write `morph_to(commentable)` for the columns `commentable_id` and `commentable_type`",
+            _ => "a relation needs a name and a model\n\nhelp: write `has_many(comments = Comment)` or `belongs_to(author = Author)`",
+        }));
     };
+    let target_snake = target.as_ref().and_then(type_name).map(|n| snake_case(&n));
+    if kind == RelationKind::MorphMany && morph_name.is_none() {
+        return Err(syn::Error::new(
+            name.span(),
+            "`morph_many` needs the morph name of the related model's columns\n\nhelp: add `name = \"commentable\"` for the columns `commentable_id` and `commentable_type`",
+        ));
+    }
+    if kind == RelationKind::BelongsToMany && pivot.is_none() {
+        return Err(syn::Error::new(
+            name.span(),
+            "`belongs_to_many` needs its pivot model\n\nhelp: add `pivot = PostTag`, a model of the pivot table",
+        ));
+    }
     let (foreign_key, foreign_key_span) = match foreign_key {
         Some(lit) => (lit.value(), lit.span()),
         // Laravel's conventions: `post_id` on the children of `Post`; `author_id` for `author`.
         None => match kind {
-            RelationKind::HasMany | RelationKind::HasOne => {
+            RelationKind::HasMany | RelationKind::HasOne | RelationKind::BelongsToMany => {
                 (format!("{model_snake}_id"), name.span())
             }
             RelationKind::BelongsTo => (format!("{name}_id"), name.span()),
+            RelationKind::MorphTo => (format!("{name}_id"), name.span()),
+            RelationKind::MorphMany => {
+                let morph = morph_name
+                    .as_ref()
+                    .map_or_else(|| name.to_string(), LitStr::value);
+                (format!("{morph}_id"), name.span())
+            }
         },
+    };
+    let related_key = match (kind, related_key) {
+        (_, Some(lit)) => lit.value(),
+        (RelationKind::BelongsToMany, None) => {
+            format!("{}_id", target_snake.unwrap_or_default())
+        }
+        (RelationKind::MorphTo, None) => format!("{name}_type"),
+        (RelationKind::MorphMany, None) => {
+            let morph = morph_name
+                .as_ref()
+                .map_or_else(|| name.to_string(), LitStr::value);
+            format!("{morph}_type")
+        }
+        _ => String::new(),
     };
     Ok(RelationDef {
         kind,
@@ -251,7 +336,14 @@ fn parse_relation(
         target,
         foreign_key,
         foreign_key_span,
+        pivot,
+        related_key,
     })
+}
+
+/// The last path segment of a type (`models::PostTag` → `PostTag`).
+fn type_name(ty: &Type) -> Option<String> {
+    last_segment(ty).map(|(name, _)| name)
 }
 
 /// `BlogPost` → `blog_posts`: the snake-case name with an `s`, Laravel's default.

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::parse::{FieldDef, ModelDef, RelationKind, RustKind};
+use super::parse::{FieldDef, ModelDef, RelationDef, RelationKind, RustKind};
 use super::schema::{self, Schema, SqlKind, Table};
 
 /// The outcome of validation: the migration files read (to make the compiler watch them) and
@@ -14,6 +14,32 @@ pub(crate) struct Checked {
     pub(crate) files: Vec<PathBuf>,
     /// Every mistake, each spanned on the user's tokens.
     pub(crate) errors: Vec<syn::Error>,
+    /// The columns of cast fields, for the expansion's check of the cast's stored type.
+    pub(crate) casts: Vec<CastColumn>,
+}
+
+/// A cast field's column, as the expansion checks it.
+#[derive(Debug)]
+pub(crate) struct CastColumn {
+    /// The column name.
+    pub(crate) column: String,
+    /// The column's type family, as `galaxy_orm::__private::kind_fits` names it.
+    pub(crate) kind: &'static str,
+    /// The error when the cast's stored type does not fit.
+    pub(crate) message: String,
+}
+
+fn kind_name(kind: SqlKind) -> &'static str {
+    match kind {
+        SqlKind::Bool => "bool",
+        SqlKind::Int32 => "int32",
+        SqlKind::Int64 => "int64",
+        SqlKind::Float => "float",
+        SqlKind::Text => "text",
+        SqlKind::Bytes => "bytes",
+        SqlKind::Timestamp => "timestamp",
+        SqlKind::Other => "other",
+    }
 }
 
 /// Resolves the migrations directory. `migrations = "..."` is relative to the directory of the
@@ -68,11 +94,17 @@ pub(crate) fn validate(def: &ModelDef, dir: Option<&Path>) -> Checked {
             return checked;
         }
     };
-    check_against(def, &schema, dir, &mut checked.errors);
+    check_against(def, &schema, dir, &mut checked.errors, &mut checked.casts);
     checked
 }
 
-fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<syn::Error>) {
+fn check_against(
+    def: &ModelDef,
+    schema: &Schema,
+    dir: &Path,
+    errors: &mut Vec<syn::Error>,
+    casts: &mut Vec<CastColumn>,
+) {
     let Some(table) = schema.table(&def.table) else {
         errors.push(syn::Error::new(
             def.table_span,
@@ -85,7 +117,7 @@ fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<s
         return;
     };
     for field in &def.fields {
-        check_field(field, table, errors);
+        check_field(field, table, errors, casts);
     }
     if !def.fields.iter().any(|f| f.column == def.primary_key) {
         errors.push(syn::Error::new(
@@ -106,6 +138,9 @@ fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<s
                     super::parse::snake_case(&def.ident.to_string())
                 ),
             ));
+        }
+        if relation.kind == RelationKind::MorphTo {
+            check_morph_to(def, relation, errors);
         }
         if relation.kind == RelationKind::BelongsTo
             && !def.fields.iter().any(|f| f.column == relation.foreign_key)
@@ -149,7 +184,38 @@ fn check_against(def: &ModelDef, schema: &Schema, dir: &Path, errors: &mut Vec<s
     }
 }
 
-fn check_field(field: &FieldDef, table: &Table, errors: &mut Vec<syn::Error>) {
+/// `morph_to(name)` reads `name_id` and `name_type` (the related model's table) of this model.
+fn check_morph_to(def: &ModelDef, relation: &RelationDef, errors: &mut Vec<syn::Error>) {
+    for (column, text) in [
+        (&relation.foreign_key, false),
+        (&relation.related_key, true),
+    ] {
+        match def.fields.iter().find(|f| &f.column == column) {
+            None => errors.push(syn::Error::new(
+                relation.name.span(),
+                format!(
+                    "`morph_to` needs the field `{column}` on this model\n\nhelp: add `{column}: {}`, the {} of the related row",
+                    if text { "String" } else { "i64" },
+                    if text { "table name" } else { "key" }
+                ),
+            )),
+            Some(f) if text && f.rust.is_none_or(|t| t.kind != RustKind::String) => {
+                errors.push(syn::Error::new(
+                    f.type_span(),
+                    format!("`{column}` holds the related model's table name\n\nhelp: use `String` (or `Option<String>`)"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn check_field(
+    field: &FieldDef,
+    table: &Table,
+    errors: &mut Vec<syn::Error>,
+    casts: &mut Vec<CastColumn>,
+) {
     let name = field.column.clone();
     let Some(column) = table.column(&name) else {
         let known: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
@@ -175,6 +241,31 @@ fn check_field(field: &FieldDef, table: &Table, errors: &mut Vec<syn::Error>) {
         ));
         return;
     };
+    if field.cast.is_some() {
+        // The stored type's fit is checked by a constant in the expansion (a user's cast is
+        // only known by its type): record the column's type for it. Nullability is checked here.
+        casts.push(CastColumn {
+            column: name.clone(),
+            kind: kind_name(column.kind),
+            message: format!(
+                "the cast of field `{name}` does not store a value that fits column `{}.{}` of type `{}` (in `{}`)\n\nhelp: use a cast whose `Stored` type fits the column (`Json` stores text), or change the column in a new migration",
+                table.name, column.name, column.sql_type, table.defined_in
+            ),
+        });
+        if column.nullable && field.cast_inner.is_none() {
+            errors.push(syn::Error::new(
+                field.type_span(),
+                format!(
+                    "column `{}.{}` is nullable but cast field `{name}` cannot hold NULL (in `{}`)\n\nhelp: use `Option<{}>` (`None` is stored as NULL), or make the column `NOT NULL` in a new migration",
+                    table.name,
+                    column.name,
+                    table.defined_in,
+                    field_type_text(field)
+                ),
+            ));
+        }
+        return;
+    }
     let Some(rust) = field.rust else {
         errors.push(syn::Error::new(
             field.type_span(),
@@ -219,6 +310,11 @@ fn check_field(field: &FieldDef, table: &Table, errors: &mut Vec<syn::Error>) {
             ),
         ));
     }
+}
+
+fn field_type_text(field: &FieldDef) -> String {
+    let ty = &field.ty;
+    quote::quote!(#ty).to_string().replace(' ', "")
 }
 
 fn suggestion(kind: SqlKind, nullable: bool) -> String {

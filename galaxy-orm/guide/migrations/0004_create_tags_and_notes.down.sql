@@ -1,0 +1,3 @@
+DROP TABLE notes;
+DROP TABLE post_tags;
+DROP TABLE tags;

@@ -1,0 +1,17 @@
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name VARCHAR(50) NOT NULL UNIQUE
+);
+CREATE TABLE post_tags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id BIGINT NOT NULL REFERENCES posts (id),
+    tag_id BIGINT NOT NULL REFERENCES tags (id),
+    role VARCHAR(50),
+    UNIQUE (post_id, tag_id)
+);
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    notable_type VARCHAR(100) NOT NULL,
+    notable_id BIGINT NOT NULL,
+    body TEXT NOT NULL
+);

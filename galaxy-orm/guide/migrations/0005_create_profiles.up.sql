@@ -1,0 +1,5 @@
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    prefs TEXT NOT NULL,
+    links TEXT
+);

@@ -1,0 +1,3 @@
+DROP TABLE comments;
+DROP TABLE post_tags;
+DROP TABLE tags;
