@@ -32,6 +32,7 @@
 //! ```
 
 mod app;
+pub mod assets;
 mod body;
 mod error;
 pub mod extract;
@@ -51,6 +52,7 @@ pub use app::{App, DEFAULT_BODY_LIMIT};
 pub use body::{Body, BoxError};
 pub use error::{Error, Result};
 pub use extract::{Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
+pub use extract::{Multipart, UploadedFile};
 pub use handler::Handler;
 pub use middleware::{Ctx, Middleware};
 pub use request::Request;
