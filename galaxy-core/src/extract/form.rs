@@ -14,7 +14,7 @@ use crate::request::Request;
 /// ```
 /// use galaxy_core::prelude::*;
 ///
-/// #[derive(serde::Deserialize)]
+/// #[derive(Debug, serde::Deserialize)]
 /// struct Login {
 ///     email: String,
 ///     remember: Option<bool>,

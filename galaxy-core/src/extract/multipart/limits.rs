@@ -17,8 +17,8 @@ use std::path::PathBuf;
 ///     .max_parts(10)
 ///     .allow_content_type("image/png")
 ///     .allow_content_type("image/*");
-/// assert!(limits.allows("image/webp".parse().unwrap()));
-/// assert!(!limits.allows("application/pdf".parse().unwrap()));
+/// assert!(limits.allows(&"image/webp".parse().unwrap()));
+/// assert!(!limits.allows(&"application/pdf".parse().unwrap()));
 /// ```
 #[derive(Debug, Clone)]
 pub struct MultipartLimits {
