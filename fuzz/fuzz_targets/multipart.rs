@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(left, 0, "temp files left behind");
 });
 
-async fn check<C>(result: Result<Multipart<C>, galaxy_core::extract::Rejection>) {
+async fn check<C: MultipartConfig>(result: Result<Multipart<C>, galaxy_core::extract::Rejection>) {
     match result {
         Ok(form) => {
             for file in form.files() {

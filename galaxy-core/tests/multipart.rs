@@ -53,7 +53,7 @@ galaxy_core::app! {
 
 /// Describes what arrived: each text field, and each file with its temp path and contents,
 /// checked while the request still runs.
-async fn describe<C>(form: &Multipart<C>) -> String {
+async fn describe<C: MultipartConfig>(form: &Multipart<C>) -> String {
     let mut out = String::new();
     for (name, value) in form.texts() {
         out.push_str(&format!("text {name}={value}\n"));

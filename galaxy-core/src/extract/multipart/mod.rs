@@ -83,14 +83,14 @@ use crate::request::Request;
 /// assert_eq!(res.text(), "Holidays: beach.jpg (8 bytes)");
 /// # }
 /// ```
-pub struct Multipart<C = DefaultLimits> {
+pub struct Multipart<C: MultipartConfig = DefaultLimits> {
     texts: Vec<(String, String)>,
     files: Vec<UploadedFile>,
     json: bool,
     config: PhantomData<fn() -> C>,
 }
 
-impl<C> fmt::Debug for Multipart<C> {
+impl<C: MultipartConfig> fmt::Debug for Multipart<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Multipart")
             .field("texts", &self.texts)
@@ -99,7 +99,7 @@ impl<C> fmt::Debug for Multipart<C> {
     }
 }
 
-impl<C> Multipart<C> {
+impl<C: MultipartConfig> Multipart<C> {
     /// The first text field called `name`.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.texts
