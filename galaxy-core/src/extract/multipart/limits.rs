@@ -151,7 +151,7 @@ impl MultipartLimits {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not choose multipart limits",
     label = "not a `MultipartConfig`",
-    note = "help: implement `galaxy_core::extract::MultipartConfig` for `{Self}`, with `fn limits() -> MultipartLimits`, or use `Multipart` without a parameter for the default limits"
+    note = "implement `galaxy_core::extract::MultipartConfig` for `{Self}`, with `fn limits() -> MultipartLimits`, or use `Multipart` without a parameter for the default limits"
 )]
 pub trait MultipartConfig: Send + Sync + 'static {
     /// The limits.
