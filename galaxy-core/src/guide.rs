@@ -23,3 +23,11 @@ struct MiddlewareGuide;
 #[doc = include_str!("../../docs/security.md")]
 #[allow(dead_code)]
 struct SecurityGuide;
+
+#[doc = include_str!("../../docs/forms.md")]
+#[allow(dead_code)]
+struct FormsGuide;
+
+#[doc = include_str!("../../docs/assets.md")]
+#[allow(dead_code)]
+struct AssetsGuide;

@@ -32,6 +32,7 @@
 //! ```
 
 mod app;
+pub mod assets;
 mod body;
 mod error;
 pub mod extract;
@@ -50,7 +51,10 @@ mod test_client;
 pub use app::{App, DEFAULT_BODY_LIMIT};
 pub use body::{Body, BoxError};
 pub use error::{Error, Result};
-pub use extract::{Bound, Cookies, Form, FromRequest, FromRequestParts, Path, Query, State};
+pub use extract::{
+    Bound, Cookies, Form, FromRequest, FromRequestParts, Multipart, Path, Query, State,
+    UploadedFile,
+};
 pub use handler::Handler;
 pub use middleware::{Ctx, Middleware};
 pub use request::Request;

@@ -11,16 +11,22 @@ mod context;
 mod cookies;
 mod form;
 mod json;
+mod multipart;
 mod parts;
 mod path;
 mod query;
 mod rejection;
 mod state;
+mod urlencoded;
 
 pub use bound::Bound;
 pub use context::{Context, RequestContext};
 pub use cookies::Cookies;
 pub use form::Form;
+pub use multipart::{
+    DEFAULT_MAX_PARTS, DEFAULT_MAX_TEXT_SIZE, DefaultLimits, Multipart, MultipartConfig,
+    MultipartLimits, UploadedFile,
+};
 pub use path::{Path, PathParams};
 pub use query::Query;
 pub use rejection::Rejection;

@@ -67,3 +67,11 @@ impl std::fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+/// So that a handler returning [`crate::Result`] can use `?` on a rejection (e.g. from
+/// [`Multipart::fields`](super::Multipart::fields)): the same status and message.
+impl From<Rejection> for crate::Error {
+    fn from(rejection: Rejection) -> Self {
+        crate::Error::status(rejection.status, rejection.message.into_owned())
+    }
+}
