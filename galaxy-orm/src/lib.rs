@@ -9,6 +9,7 @@
 //! See `docs/orm.md` and `docs/migrations.md` in the repository for the guide.
 
 mod binding;
+mod bulk;
 mod db;
 mod error;
 mod factory;

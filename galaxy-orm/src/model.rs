@@ -172,6 +172,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         }
     }
 
+    /// Writes every column of each of `models` to its row (and bumps `updated_at`), all in one
+    /// `UPDATE ... SET c = CASE key WHEN .. THEN .. END` instead of a statement (and a commit)
+    /// per row; returns the rows affected. A key given twice gets its last copy's values.
+    fn save_many<E: Executor>(
+        ex: E,
+        models: &mut [Self],
+    ) -> impl Future<Output = Result<u64>> + Send {
+        crate::bulk::save_many(ex, models)
+    }
+
     /// Deletes this row; a soft-deleting model only sets its `deleted_at`.
     fn delete<E: Executor>(&self, ex: E) -> impl Future<Output = Result<()>> + Send {
         async move {

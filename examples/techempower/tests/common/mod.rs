@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use galaxy_core::{Server, ServerConfig};
@@ -57,6 +58,18 @@ pub struct Seeded {
     /// The app's state: the same thread, so the same pool as the server's requests use.
     pub database: Database,
     pub server: Server,
+    /// The SQLite file, removed on drop.
+    file: Option<PathBuf>,
+}
+
+impl Drop for Seeded {
+    fn drop(&mut self) {
+        if let Some(path) = &self.file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
 }
 
 impl Seeded {
@@ -67,7 +80,9 @@ impl Seeded {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        Self::seed("sqlite", format!("sqlite://{}", path.display())).await
+        let mut seeded = Self::seed("sqlite", format!("sqlite://{}", path.display())).await;
+        seeded.file = Some(path);
+        seeded
     }
 
     /// A database `name` created afresh on the PostgreSQL server at `url` (other tests use
@@ -137,6 +152,7 @@ impl Seeded {
             label,
             database,
             server,
+            file: None,
         }
     }
 
