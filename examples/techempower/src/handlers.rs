@@ -83,7 +83,8 @@ pub async fn queries(
     random_worlds(&db, count.rows()).await.map(Json)
 }
 
-/// `/updates?q=N`: N random worlds, each given a new random number and saved.
+/// `/updates?q=N`: N random worlds, each given a new random number, written back in one
+/// statement.
 pub async fn updates(
     WorkerDb(db): WorkerDb,
     Query(count): Query<Count>,
@@ -92,12 +93,9 @@ pub async fn updates(
     for world in &mut worlds {
         world.randomnumber = new_random_number(world.randomnumber);
     }
+    // A world drawn twice is stored with its last copy's number; show that number in both.
     agree_on_duplicates(&mut worlds);
-    // Each row once (a world drawn twice is written once, with the number both copies show).
-    let mut unique: Vec<World> = worlds.clone();
-    unique.sort_unstable_by_key(|w| w.id);
-    unique.dedup_by_key(|w| w.id);
-    try_join_all(unique.iter_mut().map(|world| world.save(&db))).await?;
+    World::save_many(&db, &mut worlds).await?;
     Ok(Json(worlds))
 }
 

@@ -1,7 +1,10 @@
 //! Serves the benchmark on `$PORT` (default 8080) with one single-threaded runtime per core,
 //! on the database in `$DATABASE_URL` (default: the bench's PostgreSQL `hello_world`);
-//! `TFB_POOL_SIZE` sets the connections per core. `TFB_CHAIN=web` serves plaintext and json
+//! `TFB_POOL_SIZE` sets the connections per core, `TFB_CHECK_IDLE_AFTER_MS` how long a
+//! connection may sit idle before it is pinged on its next use (0: before every query). `TFB_CHAIN=web` serves plaintext and json
 //! behind the default `web` middleware chain.
+
+use std::time::Duration;
 
 use galaxy_core::{ServerConfig, Workers};
 use galaxy_orm::DbConfig;
@@ -21,12 +24,23 @@ fn main() -> Result<(), galaxy_core::Error> {
     }
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1/hello_world".to_owned());
-    let pool_size = match std::env::var("TFB_POOL_SIZE") {
-        Ok(size) => size.parse().map_err(|_| {
-            galaxy_core::Error::Config(format!("TFB_POOL_SIZE must be a number, not `{size}`"))
-        })?,
-        Err(_) => DEFAULT_POOL_SIZE,
-    };
-    let database = Database::new(DbConfig::new(url).with_max_connections(pool_size));
+    let mut db = DbConfig::new(url).with_max_connections(DEFAULT_POOL_SIZE);
+    if let Some(size) = number("TFB_POOL_SIZE")? {
+        db = db.with_max_connections(u32::try_from(size).unwrap_or(u32::MAX));
+    }
+    if let Some(ms) = number("TFB_CHECK_IDLE_AFTER_MS")? {
+        db = db.with_check_idle_after(Duration::from_millis(ms));
+    }
+    let database = Database::new(db);
     galaxy_core::serve(Benchmark::new(database), config)
+}
+
+/// The number in the environment variable `key`, if it is set.
+fn number(key: &str) -> Result<Option<u64>, galaxy_core::Error> {
+    match std::env::var(key) {
+        Ok(value) => value.parse().map(Some).map_err(|_| {
+            galaxy_core::Error::Config(format!("{key} must be a number, not `{value}`"))
+        }),
+        Err(_) => Ok(None),
+    }
 }
