@@ -55,10 +55,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// The row with primary key `key`, if any.
     fn find<E: Executor>(
-        ex: E,
+        mut ex: E,
         key: Self::Key,
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
         async move {
+            if Self::SOFT_DELETE.is_none() {
+                // A key matches one row at most: no `LIMIT` to bind, no condition tree to build.
+                let sql = select_by_key::<Self>(ex.dialect(), key.to_value());
+                let row = ex.fetch_optional(sql, Intent::Read).await?;
+                return row.as_ref().map(Self::from_row).transpose();
+            }
             Query::<Self>::new()
                 .filter(crate::query::Condition::new(by_key::<Self>(key.to_value())))
                 .first(ex)
