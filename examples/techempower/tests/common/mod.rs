@@ -98,8 +98,7 @@ impl Seeded {
             run(&admin, statement).await;
         }
         admin.close().await;
-        let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
-        Self::seed("postgres", format!("{base}/{name}")).await
+        Self::seed("postgres", with_database(url, name)).await
     }
 
     async fn seed(label: &'static str, url: String) -> Self {
@@ -163,6 +162,22 @@ impl Seeded {
     /// The app's pool on this thread: the one the server's requests ran on.
     pub async fn db(&self) -> Db {
         self.database.pool().await.unwrap()
+    }
+}
+
+/// `postgres://user@host:port/db?x` with `name` as the database (the query kept).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
     }
 }
 
