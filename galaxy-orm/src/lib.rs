@@ -10,6 +10,7 @@
 //! See `docs/orm.md` and `docs/migrations.md` in the repository for the guide.
 
 mod binding;
+mod bulk;
 mod cast;
 mod db;
 mod error;

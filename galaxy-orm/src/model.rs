@@ -78,10 +78,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// The row with primary key `key`, if any.
     fn find<E: Executor>(
-        ex: E,
+        mut ex: E,
         key: Self::Key,
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
         async move {
+            if Self::SOFT_DELETE.is_none() {
+                // A key matches one row at most: no `LIMIT` to bind, no condition tree to build.
+                let sql = select_by_key::<Self>(ex.dialect(), key.to_value());
+                let row = ex.fetch_optional(sql, Intent::Read).await?;
+                return row.as_ref().map(Self::from_row).transpose();
+            }
             Query::<Self>::new()
                 .filter(crate::query::Condition::new(by_key::<Self>(key.to_value())))
                 .first(ex)
@@ -193,6 +199,16 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
             }
             Ok(())
         }
+    }
+
+    /// Writes every column of each of `models` to its row (and bumps `updated_at`), all in one
+    /// `UPDATE ... SET c = CASE key WHEN .. THEN .. END` instead of a statement (and a commit)
+    /// per row; returns the rows affected. A key given twice gets its last copy's values.
+    fn save_many<E: Executor>(
+        ex: E,
+        models: &mut [Self],
+    ) -> impl Future<Output = Result<u64>> + Send {
+        crate::bulk::save_many(ex, models)
     }
 
     /// Deletes this row; a soft-deleting model only sets its `deleted_at`.

@@ -72,8 +72,11 @@ fn sqlite_value(row: &SqliteRow, name: &str) -> Result<Value> {
         return Ok(Value::Null(Kind::Text));
     }
     // The storage class of this value, not the declared type: SQLite is dynamically typed.
-    let type_name = raw.type_info().name().to_owned();
-    Ok(match type_name.as_str() {
+    // An owned copy of the type (a plain enum for built-in types), not of its name: no
+    // allocation per value read.
+    let type_info = raw.type_info().into_owned();
+    let type_name = type_info.name();
+    Ok(match type_name {
         "INTEGER" | "BOOLEAN" => Value::Int(decode::<Sqlite, i64>(raw, name)?),
         "REAL" => Value::Float(decode::<Sqlite, f64>(raw, name)?),
         "TEXT" | "DATETIME" | "DATE" | "TIME" => Value::Text(decode::<Sqlite, String>(raw, name)?),
@@ -84,11 +87,14 @@ fn sqlite_value(row: &SqliteRow, name: &str) -> Result<Value> {
 
 fn postgres_value(row: &PgRow, name: &str) -> Result<Value> {
     let raw = row.try_get_raw(name)?;
-    let type_name = raw.type_info().name().to_owned();
+    // An owned copy of the type (a plain enum for built-in types), not of its name: no
+    // allocation per value read.
+    let type_info = raw.type_info().into_owned();
+    let type_name = type_info.name();
     if raw.is_null() {
         return Ok(Value::Null(Kind::Text));
     }
-    Ok(match type_name.as_str() {
+    Ok(match type_name {
         "BOOL" => Value::Bool(decode::<Postgres, bool>(raw, name)?),
         "INT2" => Value::Int(decode::<Postgres, i16>(raw, name)?.into()),
         "INT4" => Value::Int(decode::<Postgres, i32>(raw, name)?.into()),
@@ -109,11 +115,14 @@ fn postgres_value(row: &PgRow, name: &str) -> Result<Value> {
 
 fn mysql_value(row: &MySqlRow, name: &str) -> Result<Value> {
     let raw = row.try_get_raw(name)?;
-    let type_name = raw.type_info().name().to_owned();
+    // An owned copy of the type (a plain enum for built-in types), not of its name: no
+    // allocation per value read.
+    let type_info = raw.type_info().into_owned();
+    let type_name = type_info.name();
     if raw.is_null() {
         return Ok(Value::Null(Kind::Text));
     }
-    Ok(match type_name.as_str() {
+    Ok(match type_name {
         "BOOLEAN" | "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" => {
             Value::Int(decode::<MySql, i64>(raw, name)?)
         }

@@ -1,6 +1,8 @@
 //! SQL text with its bound values, written for one dialect. Every value goes through
 //! [`SqlBuilder::bind`]: there is no way to splice a value into the text.
 
+use std::fmt::Write as _;
+
 use crate::value::Value;
 
 /// The database family a statement is written for.
@@ -63,11 +65,16 @@ impl SqlBuilder {
             Dialect::Sqlite | Dialect::Postgres => '"',
         };
         self.text.push(quote);
-        for c in name.chars() {
-            if c == quote {
-                self.text.push(quote);
+        if name.contains(quote) {
+            for c in name.chars() {
+                if c == quote {
+                    self.text.push(quote);
+                }
+                self.text.push(c);
             }
-            self.text.push(c);
+        } else {
+            // The usual case, and on every query's path: one copy, not a push per character.
+            self.text.push_str(name);
         }
         self.text.push(quote);
         self
@@ -92,8 +99,8 @@ impl SqlBuilder {
         self.args.push(value);
         match self.dialect {
             Dialect::Postgres => {
-                self.text.push('$');
-                self.text.push_str(&self.args.len().to_string());
+                // Formatted into the text itself: no temporary string per placeholder.
+                let _ = write!(self.text, "${}", self.args.len());
             }
             Dialect::Sqlite | Dialect::MySql => self.text.push('?'),
         }

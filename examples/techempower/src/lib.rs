@@ -1,15 +1,28 @@
-//! The TechEmpower benchmark tests (see `shared/TFB-RULES.md`) as an ordinary Galaxy app.
-//! The database tests arrive with galaxy-orm. `BenchmarkBehindWeb` serves the same tests
-//! behind the default `web` middleware chain.
+//! The TechEmpower benchmark tests (see `shared/TFB-RULES.md`) as an ordinary Galaxy app: the
+//! routes in the `app!` DSL, `World` and `Fortune` as galaxy-orm models checked against
+//! `migrations/`, the fortunes page as a maud template. `DATABASE_URL` picks PostgreSQL, or
+//! SQLite for a `sqlite:` URL. `BenchmarkBehindWeb` serves plaintext and json behind the
+//! default `web` middleware chain.
 
 use galaxy_core::prelude::*;
 use serde::Serialize;
 
+mod database;
+pub mod handlers;
+pub mod models;
+
+pub use database::{Database, WorkerDb};
+
 galaxy_core::app! {
     app = Benchmark;
+    state = Database;
     routes {
         GET "/plaintext" => plaintext, name = plaintext, public;
         GET "/json" => json, name = json, public;
+        GET "/db" => handlers::single, name = db, public;
+        GET "/queries" => handlers::queries, name = queries, public;
+        GET "/updates" => handlers::updates, name = updates, public;
+        GET "/fortunes" => handlers::fortunes, name = fortunes, public;
     }
 }
 

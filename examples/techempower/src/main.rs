@@ -1,17 +1,46 @@
-//! Serves the benchmark on `$PORT` (default 8080) with one single-threaded runtime per core;
-//! `TFB_CHAIN=web` serves it behind the default `web` middleware chain.
+//! Serves the benchmark on `$PORT` (default 8080) with one single-threaded runtime per core,
+//! on the database in `$DATABASE_URL` (default: the bench's PostgreSQL `hello_world`);
+//! `TFB_POOL_SIZE` sets the connections per core, `TFB_CHECK_IDLE_AFTER_MS` how long a
+//! connection may sit idle before it is pinged on its next use (0: before every query). `TFB_CHAIN=web` serves plaintext and json
+//! behind the default `web` middleware chain.
+
+use std::time::Duration;
 
 use galaxy_core::{ServerConfig, Workers};
-use techempower::Benchmark;
+use galaxy_orm::DbConfig;
 use techempower::behind_web::BenchmarkBehindWeb;
+use techempower::{Benchmark, Database};
+
+/// Connections per core when `TFB_POOL_SIZE` is not set.
+const DEFAULT_POOL_SIZE: u32 = 16;
 
 fn main() -> Result<(), galaxy_core::Error> {
     let mut config = ServerConfig::from_env()?;
     config.workers = Workers::PerCore { threads: 0 };
     // The plaintext test pipelines 16 requests per write; answer them with one write too.
     config.pipeline_flush = true;
-    match std::env::var("TFB_CHAIN").as_deref() {
-        Ok("web") => galaxy_core::serve(BenchmarkBehindWeb::new(()), config),
-        _ => galaxy_core::serve(Benchmark::new(()), config),
+    if std::env::var("TFB_CHAIN").as_deref() == Ok("web") {
+        return galaxy_core::serve(BenchmarkBehindWeb::new(()), config);
+    }
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1/hello_world".to_owned());
+    let mut db = DbConfig::new(url).with_max_connections(DEFAULT_POOL_SIZE);
+    if let Some(size) = number("TFB_POOL_SIZE")? {
+        db = db.with_max_connections(u32::try_from(size).unwrap_or(u32::MAX));
+    }
+    if let Some(ms) = number("TFB_CHECK_IDLE_AFTER_MS")? {
+        db = db.with_check_idle_after(Duration::from_millis(ms));
+    }
+    let database = Database::new(db);
+    galaxy_core::serve(Benchmark::new(database), config)
+}
+
+/// The number in the environment variable `key`, if it is set.
+fn number(key: &str) -> Result<Option<u64>, galaxy_core::Error> {
+    match std::env::var(key) {
+        Ok(value) => value.parse().map(Some).map_err(|_| {
+            galaxy_core::Error::Config(format!("{key} must be a number, not `{value}`"))
+        }),
+        Err(_) => Ok(None),
     }
 }
