@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt as _;
 
 use http::Method;
 
@@ -15,7 +18,8 @@ use crate::{App, Request, Response};
 ///
 /// It wraps the whole app, so the router's own answers (404, 405, 403 of a refused
 /// authorization) get the same pages as a handler's [`Error`](crate::Error), an extractor's
-/// rejection or a middleware's refusal (403 CSRF, 429, 503).
+/// rejection or a middleware's refusal (403 CSRF, 429, 503), and a panic anywhere in the app is
+/// caught here and answered with the app's 500 page.
 ///
 /// Production mode is the default: a 500 shows a request id and nothing else. Only
 /// [`development(true)`](ErrorPages::development) adds the internal error or panic message to
@@ -116,7 +120,11 @@ impl<A: App, R: ErrorRenderer> App for ErrorPages<A, R> {
 
     async fn handle(&self, req: Request, peer: Option<SocketAddr>) -> Response {
         let format = Format::negotiate(req.headers());
-        let res = self.app.handle(req, peer).await;
+        // A panic is caught here rather than by the server, so its 500 gets the app's page too.
+        let res = AssertUnwindSafe(self.app.handle(req, peer))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| crate::error::panic_response(&*panic, None));
         self.finish(format, res)
     }
 

@@ -133,8 +133,12 @@ pub(super) fn body(renderer: &dyn ErrorRenderer, page: &ErrorPage, format: Forma
 }
 
 /// A response for `page`, rendered by `renderer` and marked with the page.
+///
+/// The page's detail is never rendered here: only [`ErrorPages`](super::ErrorPages) in
+/// development mode brings it back.
 pub(super) fn respond(renderer: &dyn ErrorRenderer, page: ErrorPage, format: Format) -> Response {
-    let (text, content_type) = body(renderer, &page, format);
+    let shown = page.clone().without_detail();
+    let (text, content_type) = body(renderer, &shown, format);
     let mut res = Response::new(Body::from(text));
     *res.status_mut() = page.status();
     res.headers_mut()
@@ -164,6 +168,28 @@ pub(super) fn rerender(
 mod tests {
     use super::*;
     use http::StatusCode;
+
+    #[test]
+    fn rendering_a_page_never_shows_its_detail() {
+        let page = ErrorPage::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+            .with_request_id("abc")
+            .with_detail("password=hunter2");
+        for format in [Format::Html, Format::Json, Format::Text] {
+            let res = page.clone().render(format);
+            let super::super::ErrorDetail(detail) = res.extensions().get().unwrap();
+            assert_eq!(&**detail, "password=hunter2");
+            let shown: &ErrorPage = res.extensions().get().unwrap();
+            assert_eq!(shown.detail(), None);
+            let body = futures_util::FutureExt::now_or_never(http_body_util::BodyExt::collect(
+                res.into_body(),
+            ))
+            .unwrap()
+            .unwrap()
+            .to_bytes();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            assert!(body.contains("abc") && !body.contains("hunter2"), "{body}");
+        }
+    }
 
     #[test]
     fn the_default_pages_escape_messages_and_list_field_errors() {
