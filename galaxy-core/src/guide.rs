@@ -23,3 +23,11 @@ struct MiddlewareGuide;
 #[doc = include_str!("../../docs/security.md")]
 #[allow(dead_code)]
 struct SecurityGuide;
+
+#[doc = include_str!("../../docs/validation.md")]
+#[allow(dead_code)]
+struct ValidationGuide;
+
+#[doc = include_str!("../../docs/views.md")]
+#[allow(dead_code)]
+struct ViewsGuide;
