@@ -71,7 +71,12 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self {
             Self::Status { status, message } => {
-                ErrorPage::new(status, message).render(Format::Text)
+                // The message as it is (the body handlers have always had), marked so that
+                // `ErrorPages` renders it in the app's look.
+                let page = ErrorPage::new(status, message.as_str());
+                let mut res = (status, message).into_response();
+                crate::error_pages::mark(&mut res, page);
+                res
             }
             other => internal_error(&other),
         }
