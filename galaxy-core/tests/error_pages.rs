@@ -34,7 +34,9 @@ async fn home() -> &'static str {
 }
 
 async fn fail() -> Result<&'static str> {
-    Err(Error::internal("connection to db:5432 refused, password=hunter2"))
+    Err(Error::internal(
+        "connection to db:5432 refused, password=hunter2",
+    ))
 }
 
 async fn panics() -> &'static str {
@@ -84,9 +86,20 @@ async fn without_error_pages_browsers_get_html_api_clients_json_others_text() {
     let res = client.get("/nope").header("accept", HTML).send().await;
     assert_eq!(res.status(), 404);
     assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
-    assert!(res.text().contains("<h1>404 Not Found</h1>"), "{}", res.text());
-    let res = client.get("/nope").header("accept", "application/json").send().await;
-    assert_eq!(res.json::<serde_json::Value>()["error"], "no route matches this path");
+    assert!(
+        res.text().contains("<h1>404 Not Found</h1>"),
+        "{}",
+        res.text()
+    );
+    let res = client
+        .get("/nope")
+        .header("accept", "application/json")
+        .send()
+        .await;
+    assert_eq!(
+        res.json::<serde_json::Value>()["error"],
+        "no route matches this path"
+    );
     let res = client.get("/nope").send().await;
     assert_eq!(res.text(), "no route matches this path\n");
 }
@@ -97,8 +110,16 @@ async fn the_app_renderer_draws_router_extractor_and_handler_errors() {
     for (path, status) in [("/nope", 404), ("/items/abc", 404), ("/gone", 410)] {
         let res = client.get(path).header("accept", HTML).send().await;
         assert_eq!(res.status(), status, "{path}");
-        assert!(res.text().starts_with(r#"<h1 class="brand">"#), "{path}: {}", res.text());
-        let res = client.get(path).header("accept", "application/json").send().await;
+        assert!(
+            res.text().starts_with(r#"<h1 class="brand">"#),
+            "{path}: {}",
+            res.text()
+        );
+        let res = client
+            .get(path)
+            .header("accept", "application/json")
+            .send()
+            .await;
         assert_eq!(res.status(), status, "{path}");
         assert_eq!(res.json::<serde_json::Value>()["status"], status, "{path}");
     }
@@ -127,7 +148,11 @@ async fn middleware_refusals_get_the_app_pages_and_keep_their_headers() {
         .send()
         .await;
     assert_eq!(res.status(), 403);
-    assert!(res.text().contains("cross-site request refused"), "{}", res.text());
+    assert!(
+        res.text().contains("cross-site request refused"),
+        "{}",
+        res.text()
+    );
     assert!(res.text().starts_with(r#"<h1 class="brand">"#));
 
     // 429 from the rate limiter, with its Retry-After.
@@ -157,7 +182,10 @@ async fn production_pages_never_show_internals() {
             let res = client.get(path).header("accept", accept).send().await;
             assert_eq!(res.status(), 500);
             let text = res.text();
-            assert!(!text.contains("hunter2") && !text.contains("secret panic"), "{text}");
+            assert!(
+                !text.contains("hunter2") && !text.contains("secret panic"),
+                "{text}"
+            );
             let id = res.header("x-request-id").expect("a request id");
             if accept == "application/json" {
                 assert_eq!(res.json::<serde_json::Value>()["request_id"], id);
@@ -176,7 +204,11 @@ async fn development_pages_show_the_error_and_the_panic() {
     let client = branded(true);
     let res = client.get("/fail").header("accept", HTML).send().await;
     assert!(res.text().contains("password=hunter2"), "{}", res.text());
-    let res = client.get("/panic").header("accept", "application/json").send().await;
+    let res = client
+        .get("/panic")
+        .header("accept", "application/json")
+        .send()
+        .await;
     assert_eq!(res.status(), 500);
     let detail = res.json::<serde_json::Value>()["detail"].clone();
     assert_eq!(detail, "panic: secret panic message");

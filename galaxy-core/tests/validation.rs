@@ -106,7 +106,10 @@ impl ValidationContext<AppState, SignUp> for SignUpRules {
         tokio::task::yield_now().await;
         if self.taken.lock().unwrap().contains(&value.email) {
             let mut report = Report::new();
-            report.append(FieldPath::new("email"), garde::Error::new("is already taken"));
+            report.append(
+                FieldPath::new("email"),
+                garde::Error::new("is already taken"),
+            );
             return Err(report);
         }
         Ok(())
@@ -211,7 +214,12 @@ async fn what_the_inner_extractor_refuses_is_answered_as_before() {
         .await;
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json();
-    assert!(body["error"].as_str().unwrap().contains("invalid JSON body"));
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid JSON body")
+    );
     assert!(body.get("errors").is_none());
 }
 
@@ -258,14 +266,21 @@ async fn custom_rules_see_the_context_and_async_rules_run_only_after_garde_passe
         .send()
         .await;
     assert_eq!(res.status(), 422);
-    assert_eq!(res.json::<serde_json::Value>()["errors"]["email"][0], "is reserved");
+    assert_eq!(
+        res.json::<serde_json::Value>()["errors"]["email"][0],
+        "is reserved"
+    );
     let res = client
         .post("/api/signup")
         .json(&serde_json::json!({ "email": "not an email" }))
         .send()
         .await;
     assert_eq!(res.status(), 422);
-    assert_eq!(runs.load(Ordering::SeqCst), 0, "async rules ran on invalid input");
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        0,
+        "async rules ran on invalid input"
+    );
 
     let res = client
         .post("/api/signup")
@@ -292,7 +307,12 @@ async fn a_form_without_a_session_answers_a_422_page() {
     let res = client
         .post("/bare/users")
         .header("accept", "text/html")
-        .form(&[("name", ""), ("email", "x"), ("password", "p"), ("age", "3")])
+        .form(&[
+            ("name", ""),
+            ("email", "x"),
+            ("password", "p"),
+            ("age", "3"),
+        ])
         .send()
         .await;
     assert_eq!(res.status(), 422);
@@ -302,7 +322,12 @@ async fn a_form_without_a_session_answers_a_422_page() {
     }
     let res = client
         .post("/bare/users")
-        .form(&[("name", "Ada"), ("email", "ada@example.com"), ("password", "longenough"), ("age", "36")])
+        .form(&[
+            ("name", "Ada"),
+            ("email", "ada@example.com"),
+            ("password", "longenough"),
+            ("age", "36"),
+        ])
         .send()
         .await;
     assert_eq!(res.text(), "created Ada");
@@ -333,7 +358,11 @@ async fn an_invalid_html_form_redirects_back_with_errors_and_old_input() {
     assert_eq!(res.header("location"), Some("/web/users/new"));
     let cookie = session_cookie(&res);
 
-    let res = client.get("/web/users/new").header("cookie", &cookie).send().await;
+    let res = client
+        .get("/web/users/new")
+        .header("cookie", &cookie)
+        .send()
+        .await;
     let page = res.text();
     // Old input, escaped; the password is never flashed back.
     assert!(page.contains(r#"value="Ada &lt;script&gt;""#), "{page}");
@@ -349,14 +378,23 @@ async fn an_invalid_html_form_redirects_back_with_errors_and_old_input() {
     let cookie = res
         .header("set-cookie")
         .map_or(cookie, |set| set.split(';').next().unwrap().to_owned());
-    let res = client.get("/web/users/new").header("cookie", &cookie).send().await;
+    let res = client
+        .get("/web/users/new")
+        .header("cookie", &cookie)
+        .send()
+        .await;
     assert!(!res.text().contains("field-errors"), "{}", res.text());
 }
 
 #[tokio::test]
 async fn a_foreign_referer_is_not_followed_and_json_clients_get_422() {
     let client = client();
-    let invalid = [("name", ""), ("email", "x"), ("password", "p"), ("age", "1")];
+    let invalid = [
+        ("name", ""),
+        ("email", "x"),
+        ("password", "p"),
+        ("age", "1"),
+    ];
     let res = client
         .post("/web/users")
         .header("sec-fetch-site", "same-origin")
@@ -385,7 +423,12 @@ async fn a_valid_html_form_reaches_the_handler() {
     let res = client
         .post("/web/users")
         .header("sec-fetch-site", "same-origin")
-        .form(&[("name", "Ada"), ("email", "ada@example.com"), ("password", "longenough"), ("age", "36")])
+        .form(&[
+            ("name", "Ada"),
+            ("email", "ada@example.com"),
+            ("password", "longenough"),
+            ("age", "36"),
+        ])
         .send()
         .await;
     assert_eq!(res.status(), 303);
@@ -433,7 +476,11 @@ proptest! {
     }
 }
 
-fn check(res: &TestResponse, expected: Option<&[String]>, user: &NewUser) -> Result<(), TestCaseError> {
+fn check(
+    res: &TestResponse,
+    expected: Option<&[String]>,
+    user: &NewUser,
+) -> Result<(), TestCaseError> {
     match expected {
         None => {
             prop_assert_eq!(res.status(), 200);
@@ -442,7 +489,12 @@ fn check(res: &TestResponse, expected: Option<&[String]>, user: &NewUser) -> Res
         Some(fields) => {
             prop_assert_eq!(res.status(), 422);
             let body: serde_json::Value = res.json();
-            let mut got: Vec<String> = body["errors"].as_object().unwrap().keys().cloned().collect();
+            let mut got: Vec<String> = body["errors"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
             got.sort();
             prop_assert_eq!(got, fields.to_vec());
         }

@@ -1,7 +1,7 @@
 //! The routes, and the state every handler shares.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use galaxy_core::middleware::{Csrf, SecurityHeaders, SessionLayer};
 

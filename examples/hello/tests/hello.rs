@@ -206,7 +206,10 @@ async fn the_guestbook_form_comes_back_with_errors_and_old_input() {
     assert!(page.contains("Please correct the fields below."), "{page}");
     assert!(page.contains(r#"value="Ada &lt;b&gt;""#), "{page}");
     assert!(page.contains(r#"value="not an email""#), "{page}");
-    assert!(page.contains(">see https://spam.example</textarea>"), "{page}");
+    assert!(
+        page.contains(">see https://spam.example</textarea>"),
+        "{page}"
+    );
     assert!(page.contains(r#"id="email-errors""#), "{page}");
     assert!(page.contains("may not contain links"), "{page}");
     assert!(!page.contains(r#"id="name-errors""#), "{page}");
@@ -236,7 +239,10 @@ async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
         .await
         .text();
     assert!(page.contains("Thank you, Grace!"), "{page}");
-    assert!(page.contains("<strong>Grace</strong>: Hello from the Navy"), "{page}");
+    assert!(
+        page.contains("<strong>Grace</strong>: Hello from the Navy"),
+        "{page}"
+    );
     assert_eq!(client.app().state().entries().len(), 1);
 
     // The same address again: the async rule refuses it, as JSON for an API client.
@@ -249,7 +255,10 @@ async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
         .await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json();
-    assert_eq!(body["errors"]["email"][0], "has already signed the guestbook");
+    assert_eq!(
+        body["errors"]["email"][0],
+        "has already signed the guestbook"
+    );
     assert_eq!(client.app().state().entries().len(), 1);
 
     // A cross-site post never reaches validation.

@@ -124,9 +124,16 @@ fn default_text(page: &ErrorPage) -> String {
 }
 
 /// The body and content type of `page` in `format`, with `renderer`.
-pub(super) fn body(renderer: &dyn ErrorRenderer, page: &ErrorPage, format: Format) -> (String, &'static str) {
+pub(super) fn body(
+    renderer: &dyn ErrorRenderer,
+    page: &ErrorPage,
+    format: Format,
+) -> (String, &'static str) {
     match format {
-        Format::Html => (renderer.html(page).into_string(), "text/html; charset=utf-8"),
+        Format::Html => (
+            renderer.html(page).into_string(),
+            "text/html; charset=utf-8",
+        ),
         Format::Json => (renderer.json(page).to_string(), "application/json"),
         Format::Text => (renderer.text(page), "text/plain; charset=utf-8"),
     }
@@ -195,11 +202,14 @@ mod tests {
     fn the_default_pages_escape_messages_and_list_field_errors() {
         let mut errors = super::super::FieldErrors::new();
         errors.insert("email".into(), vec!["not an <email>".into()]);
-        let page = ErrorPage::new(StatusCode::UNPROCESSABLE_ENTITY, "<b>invalid</b>")
-            .with_errors(errors);
+        let page =
+            ErrorPage::new(StatusCode::UNPROCESSABLE_ENTITY, "<b>invalid</b>").with_errors(errors);
         let html = default_html(&page).into_string();
         assert!(html.contains("&lt;b&gt;invalid&lt;/b&gt;"), "{html}");
-        assert!(html.contains("<code>email</code>: not an &lt;email&gt;"), "{html}");
+        assert!(
+            html.contains("<code>email</code>: not an &lt;email&gt;"),
+            "{html}"
+        );
         let json = default_json(&page);
         assert_eq!(json["errors"]["email"][0], "not an <email>");
         assert_eq!(

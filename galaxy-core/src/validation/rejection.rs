@@ -28,10 +28,7 @@ pub struct ValidationRejection(Kind);
 #[derive(Debug)]
 enum Kind {
     Extract(Rejection),
-    Invalid {
-        errors: FieldErrors,
-        answer: Answer,
-    },
+    Invalid { errors: FieldErrors, answer: Answer },
 }
 
 /// How field errors are answered.
