@@ -137,6 +137,32 @@ mod tests {
     }
 
     proptest! {
+        /// With HTML and JSON ranges of any qualities, the best quality wins, the first of
+        /// equals wins, and quality 0 never does.
+        #[test]
+        fn the_best_quality_wins(ranges in proptest::collection::vec((any::<bool>(), 0u16..=1000), 1..6)) {
+            let accept = ranges
+                .iter()
+                .map(|(html, q)| {
+                    let media = if *html { "text/html" } else { "application/json" };
+                    format!("{media};q={}.{:03}", q / 1000, q % 1000)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut best: Option<(bool, u16)> = None;
+            for &(html, q) in &ranges {
+                if q > 0 && best.is_none_or(|(_, b)| q > b) {
+                    best = Some((html, q));
+                }
+            }
+            let expected = match best {
+                Some((true, _)) => Format::Html,
+                Some((false, _)) => Format::Json,
+                None => Format::Text,
+            };
+            prop_assert_eq!(Format::negotiate(&with(ACCEPT, &accept)), expected, "{}", accept);
+        }
+
         #[test]
         fn any_accept_header_negotiates_without_panicking(accept in "[ -~]{0,80}") {
             if let Ok(value) = accept.parse() {
