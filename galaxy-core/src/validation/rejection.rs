@@ -129,7 +129,7 @@ pub(super) fn old_input(form: &[u8]) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Where to send the browser back to: the `Referer` when it is a page of this site (as a
-/// path, so a forged header cannot redirect elsewhere), else the request's own path.
+/// path, so a forged header cannot redirect elsewhere), else the request's own path, else `/`.
 pub(super) fn back_location(parts: &Parts) -> String {
     let host = parts.headers.get(HOST).and_then(|v| v.to_str().ok());
     let referer = parts
@@ -144,14 +144,20 @@ pub(super) fn back_location(parts: &Parts) -> String {
             (Some(_), None) => false,
         };
         if same_site && let Some(path) = referer.path_and_query() {
-            // `//evil.example` is a path to `Uri` but another host to a browser.
-            let path = path.as_str();
-            if path.starts_with('/') && !path.starts_with("//") {
-                return path.to_owned();
+            if is_local_path(path.as_str()) {
+                return path.as_str().to_owned();
             }
         }
     }
-    parts.uri.path().to_owned()
+    let own = parts.uri.path();
+    if is_local_path(own) { own } else { "/" }.to_owned()
+}
+
+/// `true` for a path a browser resolves on this site: `//evil.example` (and
+/// `/\evil.example`, which browsers read the same way) is a path to `Uri` but another host to
+/// a browser.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
 #[cfg(test)]
@@ -180,6 +186,10 @@ mod tests {
         assert_eq!(back_location(&other), "/signup");
         let relative = parts(&[("referer", "/form")]);
         assert_eq!(back_location(&relative), "/form");
+        for sneaky in ["//evil.example/x", "/\\evil.example/x"] {
+            let sneaky = parts(&[("referer", sneaky)]);
+            assert_eq!(back_location(&sneaky), "/signup");
+        }
         let none = parts(&[]);
         assert_eq!(back_location(&none), "/signup");
     }
