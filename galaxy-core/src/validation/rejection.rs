@@ -143,10 +143,11 @@ pub(super) fn back_location(parts: &Parts) -> String {
             (None, _) => referer.path().starts_with('/'),
             (Some(_), None) => false,
         };
-        if same_site && let Some(path) = referer.path_and_query() {
-            if is_local_path(path.as_str()) {
-                return path.as_str().to_owned();
-            }
+        if same_site
+            && let Some(path) = referer.path_and_query()
+            && is_local_path(path.as_str())
+        {
+            return path.as_str().to_owned();
         }
     }
     let own = parts.uri.path();
