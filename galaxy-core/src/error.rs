@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 
 use http::{HeaderValue, StatusCode};
 
+use crate::error_pages::{ErrorPage, Format};
 use crate::response::{IntoResponse, Response};
-use crate::{Body, BoxError, request_id};
+use crate::{BoxError, request_id};
 
 /// A `Result` whose error defaults to Galaxy's [`Error`]; handlers may return it.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -69,7 +70,14 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self {
-            Self::Status { status, message } => (status, message).into_response(),
+            Self::Status { status, message } => {
+                // The message as it is (the body handlers have always had), marked so that
+                // `ErrorPages` renders it in the app's look.
+                let page = ErrorPage::new(status, message.as_str());
+                let mut res = (status, message).into_response();
+                crate::error_pages::mark(&mut res, page);
+                res
+            }
             other => internal_error(&other),
         }
     }
@@ -79,7 +87,7 @@ impl IntoResponse for Error {
 pub(crate) fn internal_error(err: &dyn fmt::Display) -> Response {
     let id = request_id::generate();
     tracing::error!(request_id = %id, error = %err, "internal server error");
-    internal_error_response(&id)
+    internal_error_page(&id, Some(err.to_string()))
 }
 
 /// Logs a handler's panic under `request_id` (a fresh one when `None`) and answers `500` with
@@ -96,15 +104,18 @@ pub(crate) fn panic_response(
         .unwrap_or("a panic with a non-string payload");
     let id = request_id.map_or_else(request_id::generate, str::to_owned);
     tracing::error!(request_id = %id, panic = message, "handler panicked");
-    internal_error_response(&id)
+    internal_error_page(&id, Some(format!("panic: {message}")))
 }
 
-pub(crate) fn internal_error_response(request_id: &str) -> Response {
-    let mut res = (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("internal server error (request id {request_id})\n"),
-    )
-        .into_response();
+/// `500` showing `request_id` and nothing else; `detail` (the error, the panic) is kept aside
+/// for [`ErrorPages`](crate::error_pages::ErrorPages) in development mode.
+fn internal_error_page(request_id: &str, detail: Option<String>) -> Response {
+    let mut page = ErrorPage::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+        .with_request_id(request_id);
+    if let Some(detail) = detail {
+        page = page.with_detail(detail);
+    }
+    let mut res = page.render(Format::Text);
     if let Ok(value) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert(request_id::HEADER, value);
     }
@@ -113,14 +124,10 @@ pub(crate) fn internal_error_response(request_id: &str) -> Response {
 
 /// A response with `status` and a short plain-text body; used for the runtime's own answers
 /// (404, 405, 413, 414, ...).
+///
+/// The response carries its [`ErrorPage`], so an app's error pages render it in their look.
 pub(crate) fn plain(status: StatusCode, message: &'static str) -> Response {
-    let mut res = Response::new(Body::from(message));
-    *res.status_mut() = status;
-    res.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    res
+    ErrorPage::new(status, message.trim_end()).render(Format::Text)
 }
 
 #[cfg(test)]

@@ -31,3 +31,11 @@ struct FormsGuide;
 #[doc = include_str!("../../docs/assets.md")]
 #[allow(dead_code)]
 struct AssetsGuide;
+
+#[doc = include_str!("../../docs/validation.md")]
+#[allow(dead_code)]
+struct ValidationGuide;
+
+#[doc = include_str!("../../docs/views.md")]
+#[allow(dead_code)]
+struct ViewsGuide;

@@ -35,6 +35,7 @@ mod app;
 pub mod assets;
 mod body;
 mod error;
+pub mod error_pages;
 pub mod extract;
 #[cfg(doctest)]
 mod guide;
@@ -47,6 +48,8 @@ pub mod response;
 pub mod routing;
 mod server;
 mod test_client;
+pub mod validation;
+pub mod views;
 
 pub use app::{App, DEFAULT_BODY_LIMIT};
 pub use body::{Body, BoxError};
@@ -62,6 +65,11 @@ pub use response::{Html, IntoResponse, Json, Redirect, Response};
 pub use routing::{Authorize, Url};
 pub use server::{Server, ServerConfig, Workers, serve};
 pub use test_client::{TestClient, TestRequest, TestResponse};
+pub use validation::Valid;
+
+/// garde, which request schemas derive `Validate` from (apps also depend on `garde`: its derive
+/// names `::garde`).
+pub use garde;
 
 /// The route DSL. See the [routing guide](https://example.invalid/galaxy/docs/routing.md).
 pub use galaxy_dsl::app;
@@ -78,7 +86,7 @@ pub mod prelude {
     pub use crate::{
         App, Body, Bound, Bytes, Cookies, Error, Form, HeaderMap, Html, IntoResponse, Json, Markup,
         Method, Path, Query, Redirect, Request, Response, Result, State, StatusCode, TestClient,
-        Url,
+        Url, Valid,
     };
 }
 

@@ -24,3 +24,17 @@ fn orm() {
     cases.pass("orm/pass/*.rs");
     cases.compile_fail("orm/fail/*.rs");
 }
+
+#[test]
+fn schema() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("schema/pass/*.rs");
+    cases.compile_fail("schema/fail/*.rs");
+}
+
+#[test]
+fn views() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("views/pass/*.rs");
+    cases.compile_fail("views/fail/*.rs");
+}

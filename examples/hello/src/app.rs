@@ -1,14 +1,24 @@
 //! The routes, and the state every handler shares.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{api, pages};
+use galaxy_core::middleware::{Csrf, SecurityHeaders, SessionLayer};
+
+use crate::guestbook::Entry;
+use crate::{api, guestbook, pages};
 
 galaxy_core::app! {
     app = Hello;
     state = AppState;
+    // Sessions (for flashed errors and old input), CSRF checks, and the CSP nonce of the
+    // guestbook's inline script. The key comes from `APP_KEY` (a random one without).
+    chain web = [SecurityHeaders::default(), SessionLayer::from_env(), Csrf::default()];
     routes {
+        group "/guestbook" via web {
+            GET "/" => guestbook::index, name = guestbook.index, public;
+            POST "/" => guestbook::sign, name = guestbook.sign, public;
+        }
         GET "/" => pages::home, name = home, public;
         GET "/hello/{name}" => pages::hello, name = hello, public;
         POST "/hello" => pages::greet, name = greet, public;
@@ -27,6 +37,7 @@ galaxy_core::app! {
 pub struct AppState {
     api_key: Arc<str>,
     greetings: Arc<AtomicU64>,
+    guestbook: Arc<Mutex<Vec<Entry>>>,
 }
 
 impl AppState {
@@ -35,6 +46,7 @@ impl AppState {
         Self {
             api_key: api_key.into(),
             greetings: Arc::default(),
+            guestbook: Arc::default(),
         }
     }
 
@@ -52,6 +64,31 @@ impl AppState {
     pub(crate) fn count_greeting(&self) {
         // A statistic, not a synchronisation point: no ordering with other memory is needed.
         self.greetings.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The guestbook's entries, oldest first.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.guestbook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Signs the guestbook.
+    pub(crate) fn add_entry(&self, entry: Entry) {
+        self.guestbook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(entry);
+    }
+
+    /// `true` when `email` already signed the guestbook.
+    pub(crate) fn has_signed(&self, email: &str) -> bool {
+        self.guestbook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|entry| entry.email.eq_ignore_ascii_case(email))
     }
 
     /// How many greetings the app has served, as HTML or JSON.

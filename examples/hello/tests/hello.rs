@@ -164,3 +164,109 @@ async fn it_serves_http_over_a_real_socket() {
     );
     server.shutdown().await;
 }
+
+/// The `name=value` of the session cookie a response sets, if it sets one.
+fn session_cookie(res: &galaxy_core::TestResponse) -> Option<String> {
+    res.header("set-cookie")
+        .map(|set| set.split(';').next().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn the_guestbook_form_comes_back_with_errors_and_old_input() {
+    let client = client();
+    let res = client.get("/guestbook").send().await;
+    assert_eq!(res.status(), 200);
+    let page = res.text();
+    assert!(page.contains(r#"name="_token""#), "{page}");
+    assert!(!page.contains("field-errors"), "{page}");
+
+    // An invalid entry: back to the form (303), errors and old input flashed.
+    let res = client
+        .post("/guestbook")
+        .header("sec-fetch-site", "same-origin")
+        .header("host", "hello.example")
+        .header("referer", "https://hello.example/guestbook")
+        .form(&[
+            ("name", "Ada <b>"),
+            ("email", "not an email"),
+            ("message", "see https://spam.example"),
+        ])
+        .send()
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.header("location"), Some("/guestbook"));
+    let cookie = session_cookie(&res).expect("the session carries the errors");
+
+    let page = client
+        .get("/guestbook")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .text();
+    assert!(page.contains("Please correct the fields below."), "{page}");
+    assert!(page.contains(r#"value="Ada &lt;b&gt;""#), "{page}");
+    assert!(page.contains(r#"value="not an email""#), "{page}");
+    assert!(
+        page.contains(">see https://spam.example</textarea>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="email-errors""#), "{page}");
+    assert!(page.contains("may not contain links"), "{page}");
+    assert!(!page.contains(r#"id="name-errors""#), "{page}");
+    assert!(page.contains(r#"aria-invalid="true""#), "{page}");
+}
+
+#[tokio::test]
+async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
+    let client = client();
+    let entry = [
+        ("name", "Grace"),
+        ("email", "grace@example.com"),
+        ("message", "Hello from the Navy"),
+    ];
+    let res = client
+        .post("/guestbook")
+        .header("sec-fetch-site", "same-origin")
+        .form(&entry)
+        .send()
+        .await;
+    assert_eq!(res.status(), 303);
+    let cookie = session_cookie(&res).expect("the notice is flashed");
+    let page = client
+        .get("/guestbook")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .text();
+    assert!(page.contains("Thank you, Grace!"), "{page}");
+    assert!(
+        page.contains("<strong>Grace</strong>: Hello from the Navy"),
+        "{page}"
+    );
+    assert_eq!(client.app().state().entries().len(), 1);
+
+    // The same address again: the async rule refuses it, as JSON for an API client.
+    let res = client
+        .post("/guestbook")
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&entry)
+        .send()
+        .await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json();
+    assert_eq!(
+        body["errors"]["email"][0],
+        "has already signed the guestbook"
+    );
+    assert_eq!(client.app().state().entries().len(), 1);
+
+    // A cross-site post never reaches validation.
+    let res = client
+        .post("/guestbook")
+        .header("sec-fetch-site", "cross-site")
+        .form(&entry)
+        .send()
+        .await;
+    assert_eq!(res.status(), 403);
+}

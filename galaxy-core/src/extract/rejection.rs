@@ -1,36 +1,48 @@
 use std::borrow::Cow;
 
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
 
-use crate::Body;
+use crate::error_pages::{ErrorPage, Format};
 use crate::response::{IntoResponse, Response};
 
-/// Why an extractor refused a request: a 4xx status and a short message, answered as JSON
-/// (`{"error": "..."}`) when the client speaks JSON and as plain text otherwise.
+/// Why an extractor refused a request: a 4xx status and a short message, answered as an
+/// [error page](crate::error_pages) in the format the client negotiated: JSON
+/// (`{"error": "..."}`), HTML or plain text.
 #[derive(Debug, Clone)]
 pub struct Rejection {
     status: StatusCode,
     message: Cow<'static, str>,
-    json: bool,
+    format: Format,
 }
 
 impl Rejection {
-    /// A rejection with `status` and `message`; `json` picks the body format.
+    /// A rejection with `status` and `message`; `json` picks JSON over plain text.
     pub fn new(status: StatusCode, message: impl Into<Cow<'static, str>>, json: bool) -> Self {
+        let format = if json { Format::Json } else { Format::Text };
+        Self::with_format(status, message, format)
+    }
+
+    /// A rejection answered in `format`.
+    pub fn with_format(
+        status: StatusCode,
+        message: impl Into<Cow<'static, str>>,
+        format: Format,
+    ) -> Self {
         Self {
             status,
             message: message.into(),
-            json,
+            format,
         }
     }
 
-    /// A rejection that answers in the format the request's headers ask for.
+    /// A rejection that answers in the format the request's headers ask for
+    /// ([`Format::negotiate`]).
     pub fn for_request(
         headers: &http::HeaderMap,
         status: StatusCode,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self::new(status, message, super::wants_json(headers))
+        Self::with_format(status, message, Format::negotiate(headers))
     }
 
     /// The status it answers with.
@@ -46,17 +58,11 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let (body, content_type) = if self.json {
-            let body = serde_json::json!({ "error": self.message }).to_string();
-            (body, "application/json")
-        } else {
-            (format!("{}\n", self.message), "text/plain; charset=utf-8")
+        let message: std::sync::Arc<str> = match self.message {
+            Cow::Borrowed(message) => message.into(),
+            Cow::Owned(message) => message.into(),
         };
-        let mut res = Response::new(Body::from(body));
-        *res.status_mut() = self.status;
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        res
+        ErrorPage::new(self.status, message).render(self.format)
     }
 }
 
