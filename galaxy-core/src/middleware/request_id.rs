@@ -4,10 +4,13 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 use super::{HCons, HNil, Middleware, MiddlewareContext, Next};
 use crate::{Request, Response, request_id};
+
+/// `x-request-id`, parsed once at compile time rather than from a `&str` on every insert.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static(request_id::HEADER);
 
 /// The id of the current request, provided by the [`RequestIdLayer`] middleware.
 ///
@@ -86,13 +89,14 @@ impl<S: Send + Sync> Middleware<S> for RequestIdLayer {
         next: N,
     ) -> Response {
         let peer = cx.peer_addr().map(|addr| addr.ip());
-        let id = self
-            .incoming(&req, peer)
-            .unwrap_or_else(|| RequestId(Arc::from(request_id::generate())));
+        let id = self.incoming(&req, peer).unwrap_or_else(|| {
+            let hex = request_id::generate_hex();
+            RequestId(Arc::from(std::str::from_utf8(&hex).unwrap_or_default()))
+        });
         req.extensions_mut().insert(id.clone());
         let mut res = next.run(req).await;
         if let Ok(value) = HeaderValue::from_str(id.as_str()) {
-            res.headers_mut().insert(request_id::HEADER, value);
+            res.headers_mut().insert(X_REQUEST_ID, value);
         }
         res
     }
