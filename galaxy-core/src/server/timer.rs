@@ -94,7 +94,8 @@ mod tests {
 
         let mut sleep = timer.sleep(Duration::from_secs(5));
         // Poll once so the tokio sleep is armed, then move the deadline closer.
-        assert!(futures_util::poll!(sleep.as_mut()).is_pending());
+        let pending = std::future::poll_fn(|cx| Poll::Ready(sleep.as_mut().poll(cx).is_pending()));
+        assert!(pending.await);
         timer.reset(&mut sleep, timer.now() + Duration::from_secs(1));
         sleep.as_mut().await;
         assert_eq!(start.elapsed(), Duration::from_secs(3));
