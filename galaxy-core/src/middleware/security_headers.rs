@@ -99,7 +99,7 @@ impl CspNonce {
 
     /// The nonce, once drawn: `None` while nobody has read it.
     fn drawn(&self) -> Option<&str> {
-        self.0.get().map(|text| text_str(text))
+        self.0.get().map(text_str)
     }
 
     /// The nonce.
