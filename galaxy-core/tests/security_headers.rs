@@ -260,5 +260,8 @@ async fn a_response_that_reads_no_nonce_gets_the_policy_without_nonce_sources() 
         "no nonce"
     }
     let res = TestClient::new(NonceOnly::new(())).get("/").send().await;
-    assert_eq!(res.header("content-security-policy"), Some("script-src 'none'"));
+    assert_eq!(
+        res.header("content-security-policy"),
+        Some("script-src 'none'")
+    );
 }

@@ -30,12 +30,13 @@
 //! ```
 
 use std::fmt;
+use std::future::Future as _;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use futures_util::FutureExt as _;
 use http::HeaderValue;
 use http::header::{
     CONTENT_SECURITY_POLICY, Entry, HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
@@ -407,7 +408,18 @@ impl<S: Send + Sync> Middleware<S> for SecurityHeaders {
         req.extensions_mut().insert(nonce.clone());
         // A panic below would otherwise become its 500 outside this middleware, without the
         // headers: the error page gets them too.
-        let mut res = match AssertUnwindSafe(next.run(req)).catch_unwind().await {
+        // Polled in place under `catch_unwind` rather than wrapped in `CatchUnwind`, which
+        // would copy the whole rest of the chain's future into the wrapper once more.
+        let mut rest = std::pin::pin!(next.run(req));
+        let outcome = std::future::poll_fn(|cx| {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| rest.as_mut().poll(cx))) {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(res)) => Poll::Ready(Ok(res)),
+                Err(panic) => Poll::Ready(Err(panic)),
+            }
+        })
+        .await;
+        let mut res = match outcome {
             Ok(res) => res,
             Err(panic) => crate::error::panic_response(&*panic, None),
         };
