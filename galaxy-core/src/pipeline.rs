@@ -1,14 +1,15 @@
 //! What happens to every request around the app's router, whether it came over a socket or from
 //! the test client: the URI length limit, panic recovery and the `Server` header.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
+use std::task::Poll;
 
 use http::header::SERVER;
 use http::{HeaderValue, StatusCode};
-use std::future::Future as _;
-use std::task::Poll;
 
 use crate::error::{panic_response, plain};
 use crate::{App, Request, Response};
@@ -49,12 +50,17 @@ impl<A: App> Served<A> {
 }
 
 /// Answers one request with the app behind `served` (a `&'static`, an `Arc` or a plain
-/// reference), from the connection with `peer` (`None` in process).
+/// reference), from the connection with `peer` (`None` in process). Infallible, in the shape a
+/// hyper service returns, so the connection takes this future as it is.
 ///
-/// One `async fn` that owns its handle, on purpose: the connection's service returns this
-/// future as it is, and the handler's future is built in place inside it. Every extra layer
-/// of futures around a request would hold (and copy) the request once more.
-pub(crate) async fn respond<A, S>(served: S, req: Request, peer: Option<SocketAddr>) -> Response
+/// One `async fn` that owns its handle, on purpose: the handler's future is built in place
+/// inside it. Every extra layer of futures around a request (a `map(Ok)`, a `CatchUnwind`, a
+/// hand-written wrapper) would hold, and copy, the request once more per request.
+pub(crate) async fn respond<A, S>(
+    served: S,
+    req: Request,
+    peer: Option<SocketAddr>,
+) -> Result<Response, Infallible>
 where
     A: App,
     S: Deref<Target = Served<A>>,
@@ -82,5 +88,5 @@ where
     if let Some(server) = &pipeline.server_header {
         res.headers_mut().insert(SERVER, server.clone());
     }
-    res
+    Ok(res)
 }

@@ -30,9 +30,21 @@ fn splitmix(mut x: u64) -> u64 {
 
 /// A new request id: 16 lowercase hex digits.
 pub(crate) fn generate() -> String {
+    let hex = generate_hex();
+    String::from_utf8_lossy(&hex).into_owned()
+}
+
+/// A new id as its 16 lowercase hex digits, without the allocation and formatting machinery
+/// of `format!` (this runs for every request behind `RequestIdLayer`).
+pub(crate) fn generate_hex() -> [u8; 16] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let id = SEED.with(|seed| splitmix(seed.get() ^ n));
-    format!("{id:016x}")
+    let mut hex = [0u8; 16];
+    for (i, digit) in hex.iter_mut().enumerate() {
+        *digit = DIGITS[((id >> (60 - 4 * i)) & 0xf) as usize];
+    }
+    hex
 }
 
 #[cfg(test)]
@@ -44,5 +56,20 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 16);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn hex_ids_are_the_ids_in_lowercase_hex() {
+        // The same seed and counter give the value `format!("{:016x}")` prints.
+        let before = super::COUNTER.load(std::sync::atomic::Ordering::Relaxed);
+        let hex = super::generate_hex();
+        let text = std::str::from_utf8(&hex).unwrap();
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
+        let value = u64::from_str_radix(text, 16).unwrap();
+        assert_eq!(format!("{value:016x}"), text);
+        assert!(super::COUNTER.load(std::sync::atomic::Ordering::Relaxed) > before);
     }
 }

@@ -238,3 +238,30 @@ async fn every_header_can_be_turned_off() {
         assert!(res.header(name).is_none(), "{name} is still sent");
     }
 }
+
+#[tokio::test]
+async fn a_response_that_reads_no_nonce_gets_the_policy_without_nonce_sources() {
+    // `/items` never takes the nonce: no page can carry it, so the policy leaves it out and
+    // allows exactly what the nonce-bearing one would.
+    let res = client().get("/items?page=3").send().await;
+    assert_eq!(res.text(), "3");
+    let csp = res.header("content-security-policy").unwrap();
+    assert!(!csp.contains("nonce"), "{csp}");
+    assert!(csp.contains("script-src 'self'; style-src 'self'"), "{csp}");
+    assert_defaults(&res);
+
+    // A policy whose only script source was the nonce allows no script at all.
+    galaxy_core::app! {
+        app = NonceOnly;
+        chain web = [SecurityHeaders::default().content_security_policy("script-src 'nonce-{nonce}'")];
+        routes { GET "/" => no_nonce, public, via web; }
+    }
+    async fn no_nonce() -> &'static str {
+        "no nonce"
+    }
+    let res = TestClient::new(NonceOnly::new(())).get("/").send().await;
+    assert_eq!(
+        res.header("content-security-policy"),
+        Some("script-src 'none'")
+    );
+}

@@ -109,7 +109,23 @@ impl maud::Render for CsrfToken {
     }
 }
 
-crate::context_value!(CsrfToken);
+// Not `context_value!`: the token is the session's, so it is read from the `Session` that `Csrf`
+// checked (the chain check guarantees `Csrf` ran, and it answers 500 without a session) rather
+// than stored in the request's extensions a second time, per request.
+impl<Cx, I> crate::FromRequestParts<Cx, super::ViaContext<I>> for CsrfToken
+where
+    Cx: crate::extract::Context,
+    Cx::Provided: super::Has<CsrfToken, I>,
+{
+    type Rejection = crate::extract::Rejection;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &Cx,
+    ) -> Result<Self, Self::Rejection> {
+        super::__provided::<Session>(parts).map(CsrfToken)
+    }
+}
 
 /// Refuses cross-site requests with unsafe methods. Provides [`CsrfToken`]; needs [`Session`]
 /// before it in the chain.
@@ -367,7 +383,8 @@ impl<S: Send + Sync> Middleware<S> for Csrf {
                 },
             }
         }
-        req.extensions_mut().insert(CsrfToken(session));
+        // The handler's `CsrfToken` is read from the session already in the extensions.
+        drop(session);
         next.run(req).await
     }
 }

@@ -30,15 +30,16 @@
 //! ```
 
 use std::fmt;
+use std::future::Future as _;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use futures_util::FutureExt as _;
 use http::HeaderValue;
 use http::header::{
-    CONTENT_SECURITY_POLICY, HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    CONTENT_SECURITY_POLICY, Entry, HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use rand::RngCore as _;
@@ -61,26 +62,69 @@ const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}'
 /// attribute of inline `<script>` and `<style>` elements. It renders in maud templates as is
 /// (`script nonce=(nonce) { ... }`).
 ///
-/// A new nonce is drawn from a CSPRNG for every request (128 bits, base64url).
-#[derive(Clone, PartialEq, Eq)]
-pub struct CspNonce(Arc<str>);
+/// Every request gets its own nonce, drawn from a CSPRNG (128 bits, base64url) the first time
+/// it is read (`as_str`, `Display`, rendering), so a response that uses none costs no draw: its
+/// policy goes out without the nonce sources, which allows exactly as much (a nonce no page
+/// carries allows nothing). Read it before the handler returns its response: a nonce first read
+/// later, say by a body streamed afterwards, is not in the policy already sent.
+#[derive(Clone)]
+pub struct CspNonce(Arc<OnceLock<NonceText>>);
+
+/// 16 random bytes in unpadded base64url.
+type NonceText = [u8; 22];
 
 impl CspNonce {
+    /// A nonce that is drawn when first read.
+    fn lazy() -> Self {
+        Self(Arc::new(OnceLock::new()))
+    }
+
+    #[cfg(test)]
     fn generate() -> Self {
+        let nonce = Self::lazy();
+        let _ = nonce.as_str();
+        nonce
+    }
+
+    fn draw() -> NonceText {
         let mut bytes = [0u8; 16];
         rand::rng().fill_bytes(&mut bytes);
-        Self(Arc::from(URL_SAFE_NO_PAD.encode(bytes)))
+        let mut text = [0u8; 22];
+        // Into a stack buffer: no `String` to allocate and free per request.
+        let written = URL_SAFE_NO_PAD
+            .encode_slice(bytes, &mut text)
+            .expect("16 bytes are 22 in unpadded base64");
+        debug_assert_eq!(written, text.len());
+        text
+    }
+
+    /// The nonce, once drawn: `None` while nobody has read it.
+    fn drawn(&self) -> Option<&str> {
+        self.0.get().map(text_str)
     }
 
     /// The nonce.
     pub fn as_str(&self) -> &str {
-        &self.0
+        text_str(self.0.get_or_init(Self::draw))
     }
 }
 
+fn text_str(text: &NonceText) -> &str {
+    // base64url is ASCII, so this never fails; an empty nonce would only weaken nothing.
+    std::str::from_utf8(text).unwrap_or_default()
+}
+
+impl PartialEq for CspNonce {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for CspNonce {}
+
 impl fmt::Display for CspNonce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -104,19 +148,56 @@ crate::context_value!(CspNonce);
 #[derive(Debug, Clone)]
 struct CspTemplate {
     pieces: Vec<String>,
+    /// The policy for a response whose nonce nobody read, built once (see [`nonceless`]).
+    without_nonce: Option<HeaderValue>,
 }
 
 impl CspTemplate {
     fn parse(policy: &str) -> Self {
         Self {
             pieces: policy.split(NONCE_PLACEHOLDER).map(str::to_owned).collect(),
+            without_nonce: HeaderValue::try_from(nonceless(policy)).ok(),
         }
     }
 
-    fn render(&self, nonce: &CspNonce) -> Option<HeaderValue> {
-        let value = self.pieces.join(nonce.as_str());
+    fn render(&self, nonce: &str) -> Option<HeaderValue> {
+        let value = self.pieces.join(nonce);
         HeaderValue::try_from(value).ok()
     }
+
+    /// The header for a response whose nonce is `drawn` (`None`: nobody read it).
+    fn header(&self, drawn: Option<&str>) -> Option<HeaderValue> {
+        match drawn {
+            Some(nonce) => self.render(nonce),
+            None => self.without_nonce.clone(),
+        }
+    }
+}
+
+/// `policy` without the source expressions that name the nonce, and `'none'` for a directive
+/// left with no source: what the policy allows when no page carries its nonce.
+fn nonceless(policy: &str) -> String {
+    policy
+        .split(';')
+        .map(|directive| {
+            let mut tokens = directive.split_ascii_whitespace();
+            let Some(name) = tokens.next() else {
+                return String::new();
+            };
+            let had_sources = directive.split_ascii_whitespace().count() > 1;
+            let kept: Vec<&str> = tokens.filter(|t| !t.contains(NONCE_PLACEHOLDER)).collect();
+            if had_sources && kept.is_empty() {
+                format!("{name} 'none'")
+            } else {
+                std::iter::once(name)
+                    .chain(kept)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+        .filter(|directive| !directive.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Sets the browser security headers on every response that passes through it, errors
@@ -208,8 +289,7 @@ impl SecurityHeaders {
     pub fn content_security_policy(mut self, policy: &str) -> Self {
         // Validate once with a nonce-shaped stand-in, so a bad policy fails at start-up.
         let template = CspTemplate::parse(policy);
-        let sample = CspNonce(Arc::from("AAAAAAAAAAAAAAAAAAAAAA"));
-        if template.render(&sample).is_none() {
+        if template.render("AAAAAAAAAAAAAAAAAAAAAA").is_none() || template.without_nonce.is_none() {
             panic!("invalid value for the `content-security-policy` header: {policy:?}");
         }
         self.csp = Some(template);
@@ -299,15 +379,16 @@ impl SecurityHeaders {
         let headers = res.headers_mut();
         // One growth of the map instead of several as the headers go in.
         headers.reserve(self.fixed.len() + 1);
+        // `entry`: one lookup per header for "keep the handler's, else set ours".
         if let Some(csp) = &self.csp
-            && !headers.contains_key(CONTENT_SECURITY_POLICY)
-            && let Some(value) = csp.render(nonce)
+            && let Entry::Vacant(slot) = headers.entry(CONTENT_SECURITY_POLICY)
+            && let Some(value) = csp.header(nonce.drawn())
         {
-            headers.insert(CONTENT_SECURITY_POLICY, value);
+            slot.insert(value);
         }
         for (name, value) in &self.fixed {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
+            if let Entry::Vacant(slot) = headers.entry(name) {
+                slot.insert(value.clone());
             }
         }
     }
@@ -323,11 +404,22 @@ impl<S: Send + Sync> Middleware<S> for SecurityHeaders {
         _: MiddlewareContext<'_, S>,
         next: N,
     ) -> Response {
-        let nonce = CspNonce::generate();
+        let nonce = CspNonce::lazy();
         req.extensions_mut().insert(nonce.clone());
         // A panic below would otherwise become its 500 outside this middleware, without the
         // headers: the error page gets them too.
-        let mut res = match AssertUnwindSafe(next.run(req)).catch_unwind().await {
+        // Polled in place under `catch_unwind` rather than wrapped in `CatchUnwind`, which
+        // would copy the whole rest of the chain's future into the wrapper once more.
+        let mut rest = std::pin::pin!(next.run(req));
+        let outcome = std::future::poll_fn(|cx| {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| rest.as_mut().poll(cx))) {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(res)) => Poll::Ready(Ok(res)),
+                Err(panic) => Poll::Ready(Err(panic)),
+            }
+        })
+        .await;
+        let mut res = match outcome {
             Ok(res) => res,
             Err(panic) => crate::error::panic_response(&*panic, None),
         };
@@ -356,9 +448,48 @@ mod tests {
     #[test]
     fn the_template_puts_the_nonce_in_every_placeholder() {
         let template = CspTemplate::parse("script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'");
-        let nonce = CspNonce(Arc::from("abc"));
-        let value = template.render(&nonce).unwrap();
+        let value = template.render("abc").unwrap();
         assert_eq!(value, "script-src 'nonce-abc'; style-src 'nonce-abc'");
+    }
+
+    #[test]
+    fn a_nonce_nobody_read_is_left_out_of_the_policy() {
+        assert_eq!(
+            nonceless(DEFAULT_CSP),
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        // A directive whose only source was the nonce allows nothing, as before.
+        assert_eq!(
+            nonceless("script-src 'nonce-{nonce}' ; style-src 'nonce-{nonce}' 'strict-dynamic';"),
+            "script-src 'none'; style-src 'strict-dynamic'"
+        );
+        assert_eq!(
+            nonceless("upgrade-insecure-requests"),
+            "upgrade-insecure-requests"
+        );
+        let template = CspTemplate::parse(DEFAULT_CSP);
+        assert_eq!(template.header(None), template.without_nonce);
+        assert!(
+            !template
+                .header(None)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("nonce")
+        );
+        let with = template.header(Some("abc")).unwrap();
+        assert!(with.to_str().unwrap().contains("'nonce-abc'"));
+    }
+
+    #[test]
+    fn a_nonce_is_drawn_once_when_first_read() {
+        let nonce = CspNonce::lazy();
+        assert_eq!(nonce.drawn(), None);
+        let copy = nonce.clone();
+        let first = nonce.as_str().to_owned();
+        assert_eq!(copy.drawn(), Some(first.as_str()));
+        assert_eq!(copy.as_str(), first);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! One connection: hyper's HTTP/1.1-or-HTTP/2 connection around the app's pipeline, with a
 //! deadline for the first request that hyper does not enforce itself.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::ops::Deref;
@@ -9,7 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -19,6 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 
 use super::ServerConfig;
+use super::timer::LazyTimer;
 use crate::pipeline::{Served, respond};
 use crate::{App, Body, BoxError};
 
@@ -34,7 +33,7 @@ pub(crate) fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioEx
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
-        .timer(TokioTimer::new())
+        .timer(LazyTimer)
         .header_read_timeout(config.header_read_timeout)
         .max_headers(config.max_headers)
         .max_buf_size(config.max_head_bytes)
@@ -83,7 +82,7 @@ where
             arrived.notify_one();
         }
         let req = req.map(|body| Body::incoming(body, body_read_timeout));
-        respond(served.clone(), req, peer).map(Ok::<_, Infallible>)
+        respond(served.clone(), req, peer)
     });
     let conn = builder
         .serve_connection(TokioIo::new(io), service)

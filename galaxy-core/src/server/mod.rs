@@ -7,6 +7,7 @@ mod config;
 mod connection;
 mod listener;
 mod signal;
+mod timer;
 
 pub use config::{ServerConfig, Workers};
 pub use connection::serve_io;

@@ -480,6 +480,10 @@ impl<S: Send + Sync> Middleware<S> for SessionLayer {
         req.extensions_mut().insert(session.clone());
         let res = next.run(req).await;
         let outcome = session.outcome(now, !matches!(self.backend, Backend::Cookie(_)));
+        if matches!(outcome, Outcome::Unchanged) {
+            // The common case, without building `finish`'s future around the response.
+            return res;
+        }
         self.finish(outcome, had_cookie, now, res).await
     }
 }
