@@ -40,6 +40,7 @@ pub mod extract;
 mod guide;
 mod handler;
 pub mod middleware;
+pub mod openapi;
 mod pipeline;
 mod request;
 mod request_id;
@@ -66,6 +67,9 @@ pub use validation::Valid;
 /// garde, which request schemas derive `Validate` from (apps also depend on `garde`: its derive
 /// names `::garde`).
 pub use garde;
+/// JSON Schema for OpenAPI documents: derive `JsonSchema` with
+/// `#[derive(galaxy_core::schemars::JsonSchema)] #[schemars(crate = "galaxy_core::schemars")]`.
+pub use schemars;
 
 /// The route DSL. See the [routing guide](https://example.invalid/galaxy/docs/routing.md).
 pub use galaxy_dsl::app;
@@ -91,11 +95,13 @@ pub mod __private {
     //! Used by the code `app!` generates; not a public API.
     pub use crate::extract::RequestContext;
     pub use crate::middleware::{Append, HNil, Middleware, MiddlewareContext};
+    pub use crate::openapi::describe;
     pub use crate::routing::__private::*;
     pub use crate::routing::{Authorization, Recognized, RouteInfo};
     pub use crate::server::serve_io;
     pub use http::{Method, header::HeaderMap};
     pub use regex::Regex;
+    pub use serde_json::Value as JsonValue;
     pub use std::sync::LazyLock;
 
     use crate::{Handler, Request, Response};

@@ -1,0 +1,110 @@
+//! What handler arguments add to an operation: query parameters, a request body, the errors
+//! their extraction may answer.
+
+use http::{Extensions, HeaderMap, Method, Uri, Version};
+use schemars::JsonSchema;
+
+use super::Operation;
+use crate::middleware::{ClientIp, CspNonce, CsrfToken, Ctx, RequestId, Session};
+use crate::validation::FormState;
+use crate::{Body, Bytes, Cookies, Form, Json, Path, Query, Request, State, Valid};
+
+/// A handler argument that can be described in an OpenAPI operation.
+///
+/// Implement it for your own extractors when your app serves an OpenAPI document; an extractor
+/// that reads nothing a client sends (state, middleware values) describes nothing.
+///
+/// # Example
+///
+/// ```
+/// use galaxy_core::openapi::{Operation, OperationInput};
+///
+/// /// An extractor of the `X-Tenant` header.
+/// struct Tenant(String);
+///
+/// impl OperationInput for Tenant {
+///     fn describe(op: &mut Operation<'_>) {
+///         op.error("400", "the `X-Tenant` header is missing");
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no OpenAPI description",
+    label = "this extractor cannot be described in the app's OpenAPI document",
+    note = "implement `galaxy_core::openapi::OperationInput` for it, or derive `JsonSchema` for the type it reads (`#[derive(galaxy_core::schemars::JsonSchema)]`)"
+)]
+pub trait OperationInput {
+    /// Adds what this extractor reads from the request (and the errors it answers) to `op`.
+    fn describe(op: &mut Operation<'_>);
+}
+
+/// Extractors that read nothing a client chooses, or whose shape the route already says.
+macro_rules! describes_nothing {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl OperationInput for $ty {
+            fn describe(_: &mut Operation<'_>) {}
+        }
+    )+};
+}
+
+describes_nothing!(
+    HeaderMap, Method, Uri, Version, Extensions, Cookies, Request, Body, Bytes, FormState,
+    RequestId, CspNonce, CsrfToken, Session, ClientIp,
+);
+
+/// Path parameters are described from the route template, which their type must match.
+impl<T> OperationInput for Path<T> {
+    fn describe(_: &mut Operation<'_>) {}
+}
+
+impl<T> OperationInput for State<T> {
+    fn describe(_: &mut Operation<'_>) {}
+}
+
+impl<T> OperationInput for Ctx<T> {
+    fn describe(_: &mut Operation<'_>) {}
+}
+
+/// An optional extractor never rejects; what it would read is still described.
+impl<T: OperationInput> OperationInput for Option<T> {
+    fn describe(op: &mut Operation<'_>) {
+        T::describe(op);
+    }
+}
+
+impl OperationInput for String {
+    fn describe(op: &mut Operation<'_>) {
+        op.request_body("text/plain", serde_json::json!({ "type": "string" }));
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Query<T> {
+    fn describe(op: &mut Operation<'_>) {
+        op.query_parameters::<T>();
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Json<T> {
+    fn describe(op: &mut Operation<'_>) {
+        let schema = op.schema_for::<T>();
+        op.request_body("application/json", schema);
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Form<T> {
+    fn describe(op: &mut Operation<'_>) {
+        let schema = op.schema_for::<T>();
+        op.request_body("application/x-www-form-urlencoded", schema);
+    }
+}
+
+/// `Valid<E>`: what `E` reads, and the 422 with field errors when validation fails.
+impl<E: OperationInput> OperationInput for Valid<E> {
+    fn describe(op: &mut Operation<'_>) {
+        E::describe(op);
+        op.error(
+            "422",
+            "the input does not validate; `errors` maps fields to messages",
+        );
+    }
+}
