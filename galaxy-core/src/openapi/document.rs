@@ -213,6 +213,19 @@ fn openapi_path(template: &str) -> String {
     out
 }
 
+/// An `Option` field's schema allows `null`, which a query string cannot say: an absent
+/// parameter is its `None`.
+fn without_null(mut schema: Value) -> Value {
+    if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            schema["type"] = only;
+        }
+    }
+    schema
+}
+
 /// The JSON body of Galaxy's error answers (see `error_pages`).
 fn error_body_schema() -> Value {
     json!({
@@ -261,6 +274,7 @@ impl Operation<'_> {
         let mut parameters = Vec::new();
         if let Some(properties) = object.get("properties").and_then(Value::as_object) {
             for (name, schema) in properties {
+                let schema = without_null(schema.clone());
                 parameters.push(json!({
                     "name": name,
                     "in": "query",
