@@ -119,4 +119,34 @@ mod tests {
         assert!(out.contains("pub struct Shop"));
         assert!(out.contains("state : AppState"));
     }
+
+    #[test]
+    fn openapi_adds_the_document_route_and_builder_only_when_asked() {
+        let with = super::app(quote! {
+            app = Shop;
+            openapi = "/openapi.json";
+            routes { GET "/" => home, public; }
+        })
+        .to_string();
+        assert!(!with.contains("compile_error"), "{with}");
+        assert!(with.contains("pub fn openapi"));
+        assert!(with.contains("__galaxy_openapi_document"));
+        assert!(with.contains("\"/openapi.json\""));
+
+        let without =
+            super::app(quote! { app = Shop; routes { GET "/" => home, public; } }).to_string();
+        assert!(!without.contains("openapi"), "{without}");
+    }
+
+    #[test]
+    fn openapi_set_twice_is_an_error() {
+        let out = super::app(quote! {
+            app = Shop;
+            openapi = "/a.json";
+            openapi = "/b.json";
+            routes { GET "/" => home, public; }
+        })
+        .to_string();
+        assert!(out.contains("`openapi` is set twice"), "{out}");
+    }
 }
