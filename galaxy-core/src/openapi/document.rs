@@ -358,7 +358,36 @@ impl Operation<'_> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::openapi_path;
+
+    /// One segment of a template: (as Galaxy writes it, as OpenAPI writes it).
+    fn segment() -> impl Strategy<Value = (String, String)> {
+        let name = "[a-z_][a-z0-9_]{0,8}";
+        prop_oneof![
+            "[a-z0-9._-]{1,8}".prop_map(|lit| (lit.clone(), lit)),
+            (
+                name,
+                prop::sample::select(vec!["u64", "i8", "bool", "String"])
+            )
+                .prop_map(|(n, ty)| (format!("{{{n}: {ty}}}"), format!("{{{n}}}"))),
+            (name, "[a-z]\\{[0-9],[0-9]\\}|\\d+|[^/{}]{1,3}")
+                .prop_map(|(n, re)| (format!("{{{n} ~ {re}}}"), format!("{{{n}}}"))),
+            name.prop_map(|n| (format!("{{*{n}}}"), format!("{{{n}}}"))),
+        ]
+    }
+
+    proptest! {
+        /// Every parameter, whatever its type or regex (braces included), becomes `{name}`;
+        /// literal segments stay as they are.
+        #[test]
+        fn parameters_become_their_names(segments in prop::collection::vec(segment(), 1..6)) {
+            let template: String = segments.iter().map(|(g, _)| format!("/{g}")).collect();
+            let expected: String = segments.iter().map(|(_, o)| format!("/{o}")).collect();
+            prop_assert_eq!(openapi_path(&template), expected);
+        }
+    }
 
     #[test]
     fn templates_become_openapi_paths() {
