@@ -98,13 +98,39 @@ impl<T: JsonSchema> OperationInput for Form<T> {
     }
 }
 
-/// `Valid<E>`: what `E` reads, and the 422 with field errors when validation fails.
-impl<E: OperationInput> OperationInput for Valid<E> {
+/// The 422 of `Valid<_>`, with the field errors.
+fn invalid(op: &mut Operation<'_>) {
+    op.error(
+        "422",
+        "the input does not validate; `errors` maps fields to messages",
+    );
+}
+
+impl<T: JsonSchema> OperationInput for Valid<Json<T>> {
     fn describe(op: &mut Operation<'_>) {
-        E::describe(op);
-        op.error(
-            "422",
-            "the input does not validate; `errors` maps fields to messages",
+        Json::<T>::describe(op);
+        invalid(op);
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Valid<Query<T>> {
+    fn describe(op: &mut Operation<'_>) {
+        Query::<T>::describe(op);
+        invalid(op);
+    }
+}
+
+/// A form that does not validate goes back to the page it came from, with the errors and the
+/// old input flashed, unless the client asked for JSON (then it is a 422 like the others).
+impl<T: JsonSchema> OperationInput for Valid<Form<T>> {
+    fn describe(op: &mut Operation<'_>) {
+        Form::<T>::describe(op);
+        invalid(op);
+        op.response(
+            "303",
+            "the input does not validate: back to the form, errors flashed",
+            None,
         );
+        op.response_header("303", "Location", "the form's page");
     }
 }
