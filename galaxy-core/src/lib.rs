@@ -95,7 +95,7 @@ pub mod __private {
     //! Used by the code `app!` generates; not a public API.
     pub use crate::extract::RequestContext;
     pub use crate::middleware::{Append, HNil, Middleware, MiddlewareContext};
-    pub use crate::openapi::describe;
+    pub use crate::openapi::{Described, MiddlewareProbe, Undescribed, describe};
     pub use crate::routing::__private::*;
     pub use crate::routing::{Authorization, Recognized, RouteInfo};
     pub use crate::server::serve_io;

@@ -2,6 +2,7 @@
 //! typed from templates, request and response schemas, Galaxy's error answers), every `$ref`
 //! resolving, and the route that serves it.
 
+use galaxy_core::middleware::{AccessLog, RateLimit, RequestIdLayer};
 use galaxy_core::prelude::*;
 use galaxy_core::schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,7 @@ use serde_json::Value;
 galaxy_core::app! {
     app = Shop;
     openapi = "/docs/openapi.json";
+    chain limited = [RateLimit::per_route(100), RequestIdLayer::default(), AccessLog];
     routes {
         GET "/" => home, name = home, public;
         GET "/items/{id: u32}/flags/{on: bool}" => item, name = items.show, authorize = anyone;
@@ -18,6 +20,7 @@ galaxy_core::app! {
         GET "/search" => search, public;
         GET "/files/{*rest}" => files, name = files, public;
         DELETE "/items/{id: i16}" => remove, name = items.destroy, public;
+        GET "/limited" => home, via limited, public;
     }
 }
 
@@ -139,7 +142,7 @@ fn the_document_is_openapi_3_1_with_every_route() {
     }
     // The routes, and the document's own route; HEAD is implied by GET, not listed.
     let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(operations, 8);
+    assert_eq!(operations, 9);
 }
 
 #[test]
@@ -233,6 +236,20 @@ fn responses_come_from_the_return_type() {
 
     let remove = &op(&doc, "/items/{id}", "delete")["responses"];
     assert!(remove["200"].is_object() && remove["200"].get("content").is_none());
+}
+
+#[test]
+fn middleware_answers_are_listed() {
+    let doc = doc();
+    let limited = &op(&doc, "/limited", "get")["responses"];
+    assert!(
+        limited["429"]["content"]["application/json"].is_object(),
+        "{limited:#}"
+    );
+    assert!(limited["503"].is_object());
+    // `RequestIdLayer` and `AccessLog` answer nothing themselves and needs no description.
+    assert_eq!(limited.as_object().unwrap().len(), 3, "{limited:#}");
+    assert!(op(&doc, "/", "get")["responses"]["429"].is_null());
 }
 
 /// Every `$ref` in `value`, as JSON pointers into the document.

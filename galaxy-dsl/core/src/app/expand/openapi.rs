@@ -68,6 +68,14 @@ fn route(def: &AppDef, route: &FlatRoute) -> TokenStream {
     let params_ty = params_type(&route.template);
     let provided = chains::provided_type(def, &route.chains);
     let handler = &route.handler;
+    let mut chain = chains::global_positions(def);
+    chain.extend(chains::positions(def, &route.chains));
+    let middleware = chain.into_iter().map(|(c, p)| {
+        let ty = &def.chains[c].entries[p].ty;
+        quote! {
+            (&::galaxy_core::__private::MiddlewareProbe::<#ty>::new()).describe_into(op);
+        }
+    });
     let forbidden = matches!(route.access, Some(Access::Authorize(_))).then(|| {
         quote! { op.error("403", "the route's authorization check refused the request"); }
     });
@@ -81,6 +89,9 @@ fn route(def: &AppDef, route: &FlatRoute) -> TokenStream {
     };
     quote! {
         doc.route(#method, #path, #name, &[#(#params),*], |op| {
+            #[allow(unused_imports)]
+            use ::galaxy_core::__private::{Described as _, Undescribed as _};
+            #(#middleware)*
             #forbidden
             #describe
         });
