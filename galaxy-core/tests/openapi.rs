@@ -21,6 +21,7 @@ galaxy_core::app! {
         GET "/files/{*rest}" => files, name = files, public;
         DELETE "/items/{id: i16}" => remove, name = items.destroy, public;
         GET "/limited" => home, via limited, public;
+        GET "/maybe" => maybe, public;
     }
 }
 
@@ -90,6 +91,10 @@ async fn files(Path(rest): Path<String>) -> String {
 
 async fn remove(Path(_): Path<i16>) {}
 
+async fn maybe(query: Option<Query<Search>>) -> String {
+    format!("{:?}", query.map(|q| q.0.q))
+}
+
 fn doc() -> Value {
     Shop::openapi()
 }
@@ -142,7 +147,7 @@ fn the_document_is_openapi_3_1_with_every_route() {
     }
     // The routes, and the document's own route; HEAD is implied by GET, not listed.
     let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(operations, 9);
+    assert_eq!(operations, 10);
 }
 
 #[test]
@@ -236,6 +241,15 @@ fn responses_come_from_the_return_type() {
 
     let remove = &op(&doc, "/items/{id}", "delete")["responses"];
     assert!(remove["200"].is_object() && remove["200"].get("content").is_none());
+}
+
+#[test]
+fn optional_extractors_are_not_required() {
+    let doc = doc();
+    let maybe = op(&doc, "/maybe", "get");
+    assert_eq!(param(maybe, "q")["required"], false);
+    assert_eq!(param(op(&doc, "/search", "get"), "q")["required"], true);
+    assert_eq!(op(&doc, "/items", "post")["requestBody"]["required"], true);
 }
 
 #[test]

@@ -257,6 +257,18 @@ pub struct Operation<'a> {
 }
 
 impl Operation<'_> {
+    /// Describes an extractor that may be absent (`Option<E>`, which only head extractors can
+    /// be): the parameters it adds are not required.
+    pub fn optional(&mut self, describe: impl FnOnce(&mut Self)) {
+        let parameters = self.parameters.len();
+        describe(self);
+        for parameter in &mut self.parameters[parameters..] {
+            if parameter["in"] != "path" {
+                parameter["required"] = false.into();
+            }
+        }
+    }
+
     /// The schema of `T`: a `$ref` into `components/schemas` for named types.
     pub fn schema_for<T: JsonSchema + ?Sized>(&mut self) -> Value {
         self.generator.subschema_for::<T>().to_value()

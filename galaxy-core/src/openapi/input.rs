@@ -65,10 +65,10 @@ impl<T> OperationInput for Ctx<T> {
     fn describe(_: &mut Operation<'_>) {}
 }
 
-/// An optional extractor never rejects; what it would read is still described.
+/// An optional extractor never rejects: what it would read is described, but not required.
 impl<T: OperationInput> OperationInput for Option<T> {
     fn describe(op: &mut Operation<'_>) {
-        T::describe(op);
+        op.optional(T::describe);
     }
 }
 
