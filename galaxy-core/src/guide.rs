@@ -39,3 +39,7 @@ struct ValidationGuide;
 #[doc = include_str!("../../docs/views.md")]
 #[allow(dead_code)]
 struct ViewsGuide;
+
+#[doc = include_str!("../../docs/openapi.md")]
+#[allow(dead_code)]
+struct OpenApiGuide;

@@ -41,6 +41,7 @@ pub mod extract;
 mod guide;
 mod handler;
 pub mod middleware;
+pub mod openapi;
 mod pipeline;
 mod request;
 mod request_id;
@@ -70,6 +71,9 @@ pub use validation::Valid;
 /// garde, which request schemas derive `Validate` from (apps also depend on `garde`: its derive
 /// names `::garde`).
 pub use garde;
+/// JSON Schema for OpenAPI documents: derive `JsonSchema` with
+/// `#[derive(galaxy_core::schemars::JsonSchema)] #[schemars(crate = "galaxy_core::schemars")]`.
+pub use schemars;
 
 /// The route DSL. See the [routing guide](https://example.invalid/galaxy/docs/routing.md).
 pub use galaxy_dsl::app;
@@ -96,11 +100,13 @@ pub mod __private {
     pub use crate::extract::Bound;
     pub use crate::extract::RequestContext;
     pub use crate::middleware::{Append, HCons, HNil, Middleware, MiddlewareContext};
+    pub use crate::openapi::{Described, MiddlewareProbe, Undescribed, describe};
     pub use crate::routing::__private::*;
     pub use crate::routing::{Authorization, Recognized, RouteInfo};
     pub use crate::server::serve_io;
     pub use http::{Method, header::HeaderMap};
     pub use regex::Regex;
+    pub use serde_json::Value as JsonValue;
     pub use std::sync::LazyLock;
 
     use crate::{Handler, Request, Response};

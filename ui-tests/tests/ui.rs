@@ -38,3 +38,10 @@ fn views() {
     cases.pass("views/pass/*.rs");
     cases.compile_fail("views/fail/*.rs");
 }
+
+#[test]
+fn openapi() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("openapi/pass/*.rs");
+    cases.compile_fail("openapi/fail/*.rs");
+}

@@ -23,6 +23,7 @@ pub fn app(input: TokenStream) -> TokenStream {
         }
     };
     defaults::add_default_chains(&mut def);
+    add_openapi_route(&mut def);
     let (mut valid, result) = validate::validate(&def);
     match result {
         Ok(()) => expand::expand(&def, &valid),
@@ -44,6 +45,26 @@ pub fn app(input: TokenStream) -> TokenStream {
             tokens
         }
     }
+}
+
+/// `openapi = "/path";` adds a public `GET` of that path, served by the handler that
+/// `expand::openapi` generates. It goes last, so the app's own routes are matched first (and a
+/// route that already takes the path is reported as a conflict at the `openapi` literal).
+fn add_openapi_route(def: &mut model::AppDef) {
+    let Some(path) = def.openapi.clone() else {
+        return;
+    };
+    let app = &def.name;
+    let handler = syn::Ident::new(expand::OPENAPI_DOCUMENT_HANDLER, path.span());
+    def.items.push(model::Item::Route(model::RouteDef {
+        method: (model::Method::Get, path.span()),
+        template: path.clone(),
+        handler: syn::parse_quote!(#app::#handler),
+        options: model::Options {
+            access: Some(model::Access::Public(path.span())),
+            ..model::Options::default()
+        },
+    }));
 }
 
 /// After a syntax error: the app type alone (named and with the state the invocation gives, if
@@ -97,5 +118,35 @@ mod tests {
         assert!(out.contains("compile_error"));
         assert!(out.contains("pub struct Shop"));
         assert!(out.contains("state : AppState"));
+    }
+
+    #[test]
+    fn openapi_adds_the_document_route_and_builder_only_when_asked() {
+        let with = super::app(quote! {
+            app = Shop;
+            openapi = "/openapi.json";
+            routes { GET "/" => home, public; }
+        })
+        .to_string();
+        assert!(!with.contains("compile_error"), "{with}");
+        assert!(with.contains("pub fn openapi"));
+        assert!(with.contains("__galaxy_openapi_document"));
+        assert!(with.contains("\"/openapi.json\""));
+
+        let without =
+            super::app(quote! { app = Shop; routes { GET "/" => home, public; } }).to_string();
+        assert!(!without.contains("openapi"), "{without}");
+    }
+
+    #[test]
+    fn openapi_set_twice_is_an_error() {
+        let out = super::app(quote! {
+            app = Shop;
+            openapi = "/a.json";
+            openapi = "/b.json";
+            routes { GET "/" => home, public; }
+        })
+        .to_string();
+        assert!(out.contains("`openapi` is set twice"), "{out}");
     }
 }

@@ -12,6 +12,8 @@ pub struct AppDef {
     pub state: Type,
     /// `body_limit = expr;`: the default for every route.
     pub body_limit: Option<Expr>,
+    /// `openapi = "/openapi.json";`: serve the app's OpenAPI document at this path.
+    pub openapi: Option<LitStr>,
     /// `chain name = [middleware, ...];`, in declaration order.
     pub chains: Vec<ChainDef>,
     /// The `routes { ... }` block.

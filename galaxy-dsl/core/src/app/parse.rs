@@ -24,6 +24,7 @@ mod kw {
     syn::custom_keyword!(chain);
     syn::custom_keyword!(via);
     syn::custom_keyword!(with_trashed);
+    syn::custom_keyword!(openapi);
 }
 
 impl Parse for AppDef {
@@ -31,6 +32,7 @@ impl Parse for AppDef {
         let mut name = None;
         let mut state = None;
         let mut body_limit = None;
+        let mut openapi = None;
         let mut items = None;
         let mut chains = Vec::new();
         while !input.is_empty() {
@@ -53,6 +55,13 @@ impl Parse for AppDef {
                 input.parse::<Token![=]>()?;
                 if body_limit.replace(input.parse::<Expr>()?).is_some() {
                     return Err(syn::Error::new(key.span, "`body_limit` is set twice"));
+                }
+                input.parse::<Token![;]>()?;
+            } else if lookahead.peek(kw::openapi) {
+                let key = input.parse::<kw::openapi>()?;
+                input.parse::<Token![=]>()?;
+                if openapi.replace(input.parse::<LitStr>()?).is_some() {
+                    return Err(syn::Error::new(key.span, "`openapi` is set twice"));
                 }
                 input.parse::<Token![;]>()?;
             } else if lookahead.peek(kw::chain) {
@@ -79,6 +88,7 @@ impl Parse for AppDef {
             chains,
             state: state.unwrap_or_else(|| syn::parse_quote!(())),
             body_limit,
+            openapi,
             items: items.ok_or_else(|| {
                 syn::Error::new(
                     proc_macro2::Span::call_site(),
