@@ -1,0 +1,2 @@
+DROP TABLE bench_comments;
+DROP TABLE bench_posts;
