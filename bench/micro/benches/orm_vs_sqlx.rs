@@ -1,7 +1,9 @@
 //! galaxy-orm against the same queries written in raw sqlx, on SQLite (always) and PostgreSQL
 //! (when `GALAXY_TEST_POSTGRES_URL` is set): a row by key, 20 rows, and 20 rows with their
 //! comments eager-loaded (two queries either way). Both sides use a pool of one connection to
-//! the same database and send the same SQL, so the difference is what galaxy-orm adds.
+//! the same database, skip the liveness ping before each use (galaxy-orm pings only connections
+//! idle for a second; sqlx's default pings every time) and send the same SQL, so the difference
+//! is what galaxy-orm adds.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -192,6 +194,7 @@ async fn backends() -> Vec<(&'static str, Db, Raw)> {
     let raw = Raw::Sqlite(
         sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect(&sqlite_url)
             .await
             .expect("sqlite"),
@@ -206,6 +209,7 @@ async fn backends() -> Vec<(&'static str, Db, Raw)> {
             let raw = Raw::Postgres(
                 sqlx::postgres::PgPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .connect(&url)
                     .await
                     .expect("GALAXY_TEST_POSTGRES_URL is set but unreachable"),
