@@ -7,7 +7,7 @@ use std::future::Future;
 use galaxy_core::extract::FromRef;
 
 use crate::query::Condition;
-use crate::{Column, Db, Error, FieldType, Model, Result};
+use crate::{Column, Db, Error, FieldType, Model, Query, Result};
 
 /// The `M` whose primary key is written in `segment`, from the app state's [`Db`]; soft-deleted
 /// rows only `with_trashed`. Called by the code `app!` generates for `{post: Post}`.
@@ -19,15 +19,9 @@ where
     Db: FromRef<S>,
     S: Sync,
 {
-    let key = M::Key::parse_segment(segment).ok_or(Error::NotFound { table: M::TABLE })?;
-    let by_key = crate::model::by_key::<M>(key.to_value());
-    let query = M::query().filter(Condition::new(by_key));
-    let query = if with_trashed {
-        query.with_trashed()
-    } else {
-        query
-    };
-    query.first_or_fail(&Db::from_ref(state)).await
+    by_key_query::<M>(segment, with_trashed)?
+        .first_or_fail(&Db::from_ref(state))
+        .await
 }
 
 /// The `M` whose unique `column` holds the value written in `segment`; soft-deleted rows only
@@ -45,14 +39,49 @@ where
     Db: FromRef<S>,
     S: Sync,
 {
+    by_column_query(column, segment, with_trashed)?
+        .first_or_fail(&Db::from_ref(state))
+        .await
+}
+
+/// The query for the row whose key is written in `segment`; a segment that is no key is
+/// [`Error::NotFound`] before any query runs.
+fn by_key_query<M>(segment: &str, with_trashed: bool) -> Result<Query<M>>
+where
+    M: Model,
+    M::Key: RouteKey,
+{
+    let key = M::Key::parse_segment(segment).ok_or(Error::NotFound { table: M::TABLE })?;
+    let by_key = crate::model::by_key::<M>(key.to_value());
+    Ok(trashed_if(
+        M::query().filter(Condition::new(by_key)),
+        with_trashed,
+    ))
+}
+
+/// The query for the row whose `column` holds the value written in `segment`.
+fn by_column_query<M, T>(
+    column: Column<M, T>,
+    segment: &str,
+    with_trashed: bool,
+) -> Result<Query<M>>
+where
+    M: Model,
+    T: FieldType + RouteKey,
+{
     let value = T::parse_segment(segment).ok_or(Error::NotFound { table: M::TABLE })?;
-    let query = M::query().filter(column.eq(value));
-    let query = if with_trashed {
+    Ok(trashed_if(
+        M::query().filter(column.eq(value)),
+        with_trashed,
+    ))
+}
+
+fn trashed_if<M: Model>(query: Query<M>, with_trashed: bool) -> Query<M> {
+    if with_trashed {
         query.with_trashed()
     } else {
         query
-    };
-    query.first_or_fail(&Db::from_ref(state)).await
+    }
 }
 
 /// A primary-key type that can be parsed from a path segment.
@@ -96,14 +125,8 @@ pub trait RouteModel: Model {
     where
         T: FieldType + RouteKey,
     {
-        let value = T::parse_segment(segment);
-        async move {
-            let value = value.ok_or(Error::NotFound { table: Self::TABLE })?;
-            Self::query()
-                .filter(column.eq(value))
-                .first_or_fail(db)
-                .await
-        }
+        let query = by_column_query(column, segment, false);
+        async move { query?.first_or_fail(db).await }
     }
 }
 
@@ -113,10 +136,7 @@ where
     M::Key: RouteKey,
 {
     fn resolve(db: &Db, segment: &str) -> impl Future<Output = Result<Self>> + Send {
-        let key = M::Key::parse_segment(segment);
-        async move {
-            let key = key.ok_or(Error::NotFound { table: M::TABLE })?;
-            M::find_or_fail(db, key).await
-        }
+        let query = by_key_query::<M>(segment, false);
+        async move { query?.first_or_fail(db).await }
     }
 }
