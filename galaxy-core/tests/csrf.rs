@@ -63,19 +63,15 @@ fn client() -> TestClient<Site> {
     TestClient::new(Site::new(()))
 }
 
-fn session_cookie(res: &TestResponse) -> String {
-    res.header("set-cookie")
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-/// A session cookie and its CSRF token, as a browser gets them from a form page.
-async fn token(client: &TestClient<Site>) -> (String, String) {
-    let res = client.get("/form").send().await;
-    (session_cookie(&res), res.text())
+/// A browser that opened the form page: it holds a session cookie, and the page's CSRF token.
+async fn browser_with_token() -> (TestClient<Site>, String) {
+    let browser = client().save_cookies();
+    let token = browser.get("/form").send().await.text();
+    assert!(
+        browser.cookie("__Host-session").is_some(),
+        "a session cookie"
+    );
+    (browser, token)
 }
 
 fn assert_refused(res: &TestResponse, why: &str) {
@@ -128,12 +124,10 @@ async fn cross_site_and_same_site_requests_are_refused() {
 
 #[tokio::test]
 async fn a_cross_site_request_with_a_valid_token_is_still_refused() {
-    let client = client();
-    let (cookie, token) = token(&client).await;
-    let res = client
+    let (browser, token) = browser_with_token().await;
+    let res = browser
         .post("/form")
         .header("sec-fetch-site", "cross-site")
-        .header("cookie", cookie)
         .header("x-csrf-token", token)
         .send()
         .await;
@@ -194,20 +188,17 @@ async fn without_sec_fetch_site_the_origin_must_be_the_host() {
 
 #[tokio::test]
 async fn without_either_header_the_token_decides() {
-    let client = client();
-    let (cookie, token) = token(&client).await;
+    let (browser, token) = browser_with_token().await;
 
-    let res = client
+    let res = browser
         .post("/form")
-        .header("cookie", &cookie)
         .header("x-csrf-token", &token)
         .send()
         .await;
     assert_eq!(res.text(), "stored", "the token in the header");
 
-    let res = client
+    let res = browser
         .post("/comment")
-        .header("cookie", &cookie)
         .form(&[("_token", token.as_str()), ("body", "hello")])
         .send()
         .await;
@@ -220,49 +211,34 @@ async fn without_either_header_the_token_decides() {
 
 #[tokio::test]
 async fn a_forged_or_missing_token_is_refused() {
-    let client = client();
-    let (cookie, token) = token(&client).await;
+    let (browser, token) = browser_with_token().await;
     let forged = format!("{}x", &token[..token.len() - 1]);
+    let (_, from_another_session) = browser_with_token().await;
 
-    let res = client
-        .post("/form")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &forged)
-        .send()
-        .await;
-    assert_refused(&res, "CSRF token mismatch");
-
-    let res = client
-        .post("/comment")
-        .header("cookie", &cookie)
-        .form(&[("_token", forged.as_str()), ("body", "hello")])
-        .send()
-        .await;
-    assert_refused(&res, "CSRF token mismatch");
-
-    let res = client
-        .post("/comment")
-        .header("cookie", &cookie)
-        .form(&[("body", "hello")])
-        .send()
-        .await;
-    assert_refused(&res, "CSRF token missing");
-
-    let res = client.post("/form").header("cookie", &cookie).send().await;
-    assert_refused(&res, "CSRF token missing");
-
-    // A valid token from another session.
-    let (_, other) = self::token(&client).await;
-    let res = client
-        .post("/form")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &other)
-        .send()
-        .await;
-    assert_refused(&res, "CSRF token mismatch");
+    for (header, why) in [
+        (Some(&forged), "CSRF token mismatch"),
+        (Some(&from_another_session), "CSRF token mismatch"),
+        (None, "CSRF token missing"),
+    ] {
+        let mut req = browser.post("/form");
+        if let Some(token) = header {
+            req = req.header("x-csrf-token", token);
+        }
+        assert_refused(&req.send().await, why);
+    }
+    for (form, why) in [
+        (
+            vec![("_token", forged.as_str()), ("body", "hello")],
+            "CSRF token mismatch",
+        ),
+        (vec![("body", "hello")], "CSRF token missing"),
+    ] {
+        let res = browser.post("/comment").form(&form).send().await;
+        assert_refused(&res, why);
+    }
 
     // No session at all.
-    let res = client
+    let res = client()
         .post("/form")
         .header("x-csrf-token", &token)
         .send()
@@ -291,9 +267,8 @@ async fn refusals_answer_json_to_json_clients_and_keep_security_headers() {
 
 #[tokio::test]
 async fn the_token_renders_in_views_and_is_stable_within_a_session() {
-    let client = client();
-    let (cookie, token) = token(&client).await;
-    let res = client.get("/view").header("cookie", &cookie).send().await;
+    let (browser, token) = browser_with_token().await;
+    let res = browser.get("/view").send().await;
     let body = res.text();
     assert!(
         body.contains(&format!(
@@ -320,22 +295,19 @@ async fn requests_that_render_no_token_do_not_start_a_session() {
 
 #[tokio::test]
 async fn regenerating_the_session_draws_a_new_token() {
-    let client = client();
-    let (cookie, token) = token(&client).await;
-    let res = client
+    let (browser, token) = browser_with_token().await;
+    let before = browser.cookie("__Host-session");
+    browser
         .post("/login")
         .header("sec-fetch-site", "same-origin")
-        .header("cookie", &cookie)
         .send()
         .await;
-    let cookie = session_cookie(&res);
-    let res = client
+    assert_ne!(browser.cookie("__Host-session"), before, "a new session");
+    let res = browser
         .post("/form")
-        .header("cookie", &cookie)
         .header("x-csrf-token", &token)
         .send()
         .await;
     assert_refused(&res, "CSRF token missing");
-    let res = client.get("/form").header("cookie", &cookie).send().await;
-    assert_ne!(res.text(), token);
+    assert_ne!(browser.get("/form").send().await.text(), token);
 }

@@ -101,6 +101,16 @@ fn client() -> TestClient<Site> {
     TestClient::new(Site::new(()))
 }
 
+/// A client that sends back the cookies it was given, as a browser does.
+fn browser() -> TestClient<Site> {
+    client().save_cookies()
+}
+
+/// `GET path` and the body, from a client that keeps its cookies.
+async fn text(browser: &TestClient<Site>, path: &str) -> String {
+    browser.get(path).send().await.text()
+}
+
 /// The `name=value` pair of the response's session cookie.
 fn session_cookie(res: &TestResponse) -> Option<String> {
     res.headers()
@@ -143,42 +153,25 @@ fn crafted_cookie(record: &SessionRecord) -> String {
 
 #[tokio::test]
 async fn values_persist_across_requests_in_an_encrypted_cookie() {
-    let client = client();
-    let res = client.get("/c/count").send().await;
-    assert_eq!(res.text(), "1");
-    let cookie = session_cookie(&res).expect("a session cookie");
+    let browser = browser();
+    assert_eq!(text(&browser, "/c/count").await, "1");
+    let cookie = browser.cookie("__Host-session").expect("a session cookie");
     assert!(
         !cookie.contains("\"n\""),
         "the cookie is encrypted: {cookie}"
     );
-    let res = client
-        .get("/c/count")
-        .header("cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "2");
-    let cookie = session_cookie(&res).unwrap();
-    let res = client.get("/c/peek").header("cookie", &cookie).send().await;
-    assert_eq!(res.text(), "2");
+    assert_eq!(text(&browser, "/c/count").await, "2");
+    assert_eq!(text(&browser, "/c/peek").await, "2");
 }
 
 #[tokio::test]
 async fn values_persist_across_requests_in_memory() {
-    let client = client();
-    let res = client.get("/m/count").send().await;
-    let cookie = session_cookie(&res).expect("a session cookie");
-    assert_eq!(cookie.len(), "__Host-session=".len() + 43, "only an id");
-    let res = client
-        .get("/m/count")
-        .header("cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "2");
-    assert_eq!(
-        session_cookie(&res).as_deref(),
-        Some(cookie.as_str()),
-        "same id"
-    );
+    let browser = browser();
+    text(&browser, "/m/count").await;
+    let id = browser.cookie("__Host-session").expect("a session cookie");
+    assert_eq!(id.len(), 43, "only an id");
+    assert_eq!(text(&browser, "/m/count").await, "2");
+    assert_eq!(browser.cookie("__Host-session"), Some(id), "same id");
 }
 
 #[tokio::test]
@@ -204,23 +197,19 @@ async fn an_insecure_cookie_drops_the_host_prefix() {
     let header = set_cookie(&res).unwrap();
     assert!(header.starts_with("session="), "{header}");
     assert!(!header.contains("Secure"), "{header}");
-    let cookie = session_cookie(&res).unwrap();
-    let res = client()
-        .get("/plain/count")
-        .header("cookie", cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "2");
+    let browser = browser();
+    text(&browser, "/plain/count").await;
+    assert!(browser.cookie("session").is_some());
+    assert_eq!(text(&browser, "/plain/count").await, "2");
 }
 
 #[tokio::test]
 async fn set_cookie_is_only_sent_when_the_session_changed() {
-    let client = client();
-    let res = client.get("/c/peek").send().await;
+    let browser = browser();
+    let res = browser.get("/c/peek").send().await;
     assert!(set_cookie(&res).is_none(), "an untouched new session");
-    let res = client.get("/c/count").send().await;
-    let cookie = session_cookie(&res).unwrap();
-    let res = client.get("/c/peek").header("cookie", &cookie).send().await;
+    text(&browser, "/c/count").await;
+    let res = browser.get("/c/peek").send().await;
     assert_eq!(res.text(), "1");
     assert!(
         set_cookie(&res).is_none(),
@@ -334,43 +323,25 @@ async fn an_absolutely_expired_cookie_starts_a_fresh_session() {
 
 #[tokio::test]
 async fn an_idle_session_expires_in_the_server_side_store() {
-    let client = client();
-    let res = client.get("/short/count").send().await;
-    let cookie = session_cookie(&res).unwrap();
-    let res = client
-        .get("/short/count")
-        .header("cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "2");
+    let browser = browser();
+    text(&browser, "/short/count").await;
+    assert_eq!(text(&browser, "/short/count").await, "2");
     tokio::time::sleep(Duration::from_millis(3200)).await;
-    let res = client
-        .get("/short/count")
-        .header("cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "1", "expired after 2 idle seconds");
+    assert_eq!(
+        text(&browser, "/short/count").await,
+        "1",
+        "expired after 2 idle seconds"
+    );
 }
 
 #[tokio::test]
 async fn flash_values_live_for_the_next_request_only() {
     for prefix in ["/c", "/m"] {
-        let client = client();
-        let res = client.get(&format!("{prefix}/flash")).send().await;
-        let cookie = session_cookie(&res).unwrap();
-        let res = client
-            .get(&format!("{prefix}/show_flash"))
-            .header("cookie", &cookie)
-            .send()
-            .await;
-        assert_eq!(res.text(), "saved", "{prefix}");
-        let cookie = session_cookie(&res).expect("the consumed flash is saved away");
-        let res = client
-            .get(&format!("{prefix}/show_flash"))
-            .header("cookie", &cookie)
-            .send()
-            .await;
-        assert_eq!(res.text(), "no notice", "{prefix}");
+        let browser = browser();
+        text(&browser, &format!("{prefix}/flash")).await;
+        let show = format!("{prefix}/show_flash");
+        assert_eq!(text(&browser, &show).await, "saved", "{prefix}");
+        assert_eq!(text(&browser, &show).await, "no notice", "{prefix}");
     }
 }
 
@@ -394,18 +365,12 @@ async fn regenerate_changes_the_id_keeps_the_values_and_kills_the_old_id() {
 
 #[tokio::test]
 async fn regenerate_in_a_cookie_session_keeps_the_values() {
-    let client = client();
-    let res = client.get("/c/count").send().await;
-    let before = session_cookie(&res).unwrap();
-    let res = client
-        .get("/c/login")
-        .header("cookie", &before)
-        .send()
-        .await;
-    let after = session_cookie(&res).unwrap();
-    assert_ne!(before, after);
-    let res = client.get("/c/peek").header("cookie", &after).send().await;
-    assert_eq!(res.text(), "1");
+    let browser = browser();
+    text(&browser, "/c/count").await;
+    let before = browser.cookie("__Host-session");
+    text(&browser, "/c/login").await;
+    assert_ne!(browser.cookie("__Host-session"), before);
+    assert_eq!(text(&browser, "/c/peek").await, "1");
 }
 
 #[tokio::test]
@@ -430,18 +395,10 @@ async fn destroy_removes_the_cookie_and_the_stored_session() {
 
 #[tokio::test]
 async fn removing_a_value_is_saved() {
-    let client = client();
-    let res = client.get("/c/count").send().await;
-    let cookie = session_cookie(&res).unwrap();
-    let res = client
-        .get("/c/forget")
-        .header("cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(res.text(), "Some(Number(1))");
-    let cookie = session_cookie(&res).unwrap();
-    let res = client.get("/c/peek").header("cookie", &cookie).send().await;
-    assert_eq!(res.text(), "none");
+    let browser = browser();
+    text(&browser, "/c/count").await;
+    assert_eq!(text(&browser, "/c/forget").await, "Some(Number(1))");
+    assert_eq!(text(&browser, "/c/peek").await, "none");
 }
 
 #[tokio::test]

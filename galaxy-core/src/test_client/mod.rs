@@ -1,6 +1,10 @@
 //! An in-process client: requests go through the same pipeline a socket's would (URI limit,
 //! panic recovery, `Server` header, router), without a socket.
 
+mod jar;
+
+use std::sync::{Mutex, PoisonError};
+
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
@@ -32,9 +36,15 @@ use crate::{App, Body, Request};
 /// assert_eq!(res.json::<serde_json::Value>()["a"], 1);
 /// # }
 /// ```
+///
+/// By default each request stands alone: a test that needs a cookie sends it with
+/// [`TestRequest::header`]. [`TestClient::save_cookies`] makes a client that keeps the cookies
+/// responses set and sends them back, as a browser does (sessions, CSRF tokens, flash messages).
 #[derive(Debug)]
 pub struct TestClient<A> {
     served: Served<A>,
+    /// `Some` for a client made with [`TestClient::save_cookies`].
+    jar: Option<Mutex<jar::Jar>>,
 }
 
 impl<A: App> TestClient<A> {
@@ -42,6 +52,53 @@ impl<A: App> TestClient<A> {
     pub fn new(app: A) -> Self {
         Self {
             served: Served::new(app, Pipeline::default()),
+            jar: None,
+        }
+    }
+
+    /// This client, keeping the cookies responses set (`Set-Cookie`, including removals) and
+    /// sending those whose `Path` applies with every later request, as a browser does. A
+    /// request that sets its own `Cookie` header sends only that.
+    ///
+    /// ```
+    /// use galaxy_core::middleware::{Session, SessionLayer};
+    /// use galaxy_core::prelude::*;
+    ///
+    /// galaxy_core::app! {
+    ///     app = Counter;
+    ///     chain web = [SessionLayer::memory()];
+    ///     routes { group "/" via web { GET "/count" => count, public; } }
+    /// }
+    ///
+    /// async fn count(session: Session) -> Result<String> {
+    ///     let n = session.get::<u32>("n").unwrap_or(0) + 1;
+    ///     session.insert("n", n)?;
+    ///     Ok(n.to_string())
+    /// }
+    ///
+    /// # #[tokio::main] async fn main() {
+    /// let browser = TestClient::new(Counter::new(())).save_cookies();
+    /// assert_eq!(browser.get("/count").send().await.text(), "1");
+    /// assert_eq!(browser.get("/count").send().await.text(), "2");
+    /// browser.clear_cookies();
+    /// assert_eq!(browser.get("/count").send().await.text(), "1");
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn save_cookies(mut self) -> Self {
+        self.jar = Some(Mutex::default());
+        self
+    }
+
+    /// The value of the saved cookie `name` (`None` without [`TestClient::save_cookies`]).
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar.as_ref().and_then(|jar| lock(jar).get(name))
+    }
+
+    /// Forgets every saved cookie, as a fresh browser would start.
+    pub fn clear_cookies(&self) {
+        if let Some(jar) = &self.jar {
+            lock(jar).clear();
         }
     }
 
@@ -95,10 +152,17 @@ impl<A: App> TestClient<A> {
     }
 
     /// Sends a request built by hand.
-    pub async fn send(&self, req: Request) -> TestResponse {
+    pub async fn send(&self, mut req: Request) -> TestResponse {
         let head = req.method() == Method::HEAD;
+        if let Some(jar) = &self.jar {
+            let path = req.uri().path().to_owned();
+            jar::attach(&lock(jar), &path, req.headers_mut());
+        }
         let Ok(res) = respond(&self.served, req, None).await;
         let (parts, body) = res.into_parts();
+        if let Some(jar) = &self.jar {
+            lock(jar).store(&parts.headers);
+        }
         // A body that fails to stream is a bug under test; show it as an empty body and let
         // the status and headers speak.
         let body = body
@@ -113,6 +177,11 @@ impl<A: App> TestClient<A> {
             body: if head { Bytes::new() } else { body },
         }
     }
+}
+
+/// The jar, even after a test panicked while holding it: its cookies are still whole.
+fn lock(jar: &Mutex<jar::Jar>) -> std::sync::MutexGuard<'_, jar::Jar> {
+    jar.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A request being built by a [`TestClient`].
