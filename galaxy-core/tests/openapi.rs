@@ -191,6 +191,10 @@ fn request_schemas_come_from_the_extractors() {
     let json = &rename["requestBody"]["content"]["application/json"];
     assert_eq!(json["schema"]["$ref"], "#/components/schemas/Rename");
     assert_eq!(
+        doc["components"]["schemas"]["Rename"]["properties"]["name"]["minLength"], 1,
+        "garde's rules are in the schema"
+    );
+    assert_eq!(
         rename["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/GalaxyError"
     );

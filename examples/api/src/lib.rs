@@ -53,7 +53,6 @@ pub struct Note {
 pub struct NewNote {
     /// 1 to 200 characters.
     #[garde(length(chars, min = 1, max = 200))]
-    #[schemars(length(min = 1, max = 200))]
     pub title: String,
     /// Whether it starts done.
     #[garde(skip)]
@@ -66,8 +65,7 @@ pub struct NewNote {
 #[schemars(crate = "galaxy_core::schemars")]
 pub struct ListQuery {
     /// At most this many notes (1 to 100).
-    #[garde(inner(range(min = 1, max = 100)))]
-    #[schemars(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = 100))]
     pub limit: Option<u8>,
     /// Only notes whose title contains this.
     #[garde(skip)]
