@@ -11,12 +11,6 @@ use galaxy_orm::DbConfig;
 use techempower::behind_web::BenchmarkBehindWeb;
 use techempower::{Benchmark, Database};
 
-/// mimalloc instead of glibc's allocator: every request allocates (header maps, the header-read
-/// timer hyper boxes, response bodies), and mimalloc's thread-local pages make those cheaper —
-/// 6,858 → 6,652 instructions per plaintext request (`bench/instructions.sh`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Connections per core when `TFB_POOL_SIZE` is not set.
 const DEFAULT_POOL_SIZE: u32 = 16;
 
