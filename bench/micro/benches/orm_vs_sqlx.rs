@@ -1,16 +1,19 @@
 //! galaxy-orm against the same queries written in raw sqlx, on SQLite (always) and PostgreSQL
 //! (when `GALAXY_TEST_POSTGRES_URL` is set): a row by key, 20 rows, and 20 rows with their
 //! comments eager-loaded (two queries either way). Both sides use a pool of one connection to
-//! the same database, skip the liveness ping before each use (galaxy-orm pings only connections
-//! idle for a second; sqlx's default pings every time) and send the same SQL, so the difference
-//! is what galaxy-orm adds.
+//! the same database, opened with the same connect options (on SQLite galaxy-orm's: WAL, a busy
+//! timeout, foreign keys), skip the liveness ping before each use (galaxy-orm pings only
+//! connections idle for a second; sqlx's default pings every time) and send the same SQL, so
+//! the difference is what galaxy-orm adds.
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use galaxy_orm::{Db, DbConfig, Model};
 use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use tokio::runtime::Runtime;
 
 #[derive(Debug, Model)]
@@ -191,18 +194,25 @@ async fn backends() -> Vec<(&'static str, Db, Raw)> {
     let mut out = Vec::new();
     let file = std::env::temp_dir().join(format!("galaxy-bench-{}.db", std::process::id()));
     let sqlite_url = format!("sqlite://{}?mode=rwc", file.display());
+    let config = DbConfig::new(sqlite_url.clone()).with_max_connections(1);
+    // What galaxy-orm sets on every SQLite connection (see its `db/pool.rs`): the same here, so
+    // both sides run the same database configuration.
+    let options = SqliteConnectOptions::from_str(&sqlite_url)
+        .expect("a SQLite URL")
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(config.busy_timeout)
+        .foreign_keys(true);
     let raw = Raw::Sqlite(
         sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect(&sqlite_url)
+            .connect_with(options)
             .await
             .expect("sqlite"),
     );
     seed(&raw).await;
-    let db = Db::connect_with(DbConfig::new(sqlite_url).with_max_connections(1))
-        .await
-        .expect("galaxy sqlite");
+    let db = Db::connect_with(config).await.expect("galaxy sqlite");
     out.push(("sqlite", db, raw));
     match std::env::var("GALAXY_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => {

@@ -1,11 +1,13 @@
 //! The routes, and the state every handler shares.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
+use galaxy_core::extract::FromRef;
 use galaxy_core::middleware::{Csrf, SecurityHeaders, SessionLayer};
+use galaxy_orm::Db;
 
-use crate::guestbook::Entry;
+use crate::models::Entry;
 use crate::{api, guestbook, pages};
 
 galaxy_core::app! {
@@ -18,6 +20,8 @@ galaxy_core::app! {
         group "/guestbook" via web {
             GET "/" => guestbook::index, name = guestbook.index, public;
             POST "/" => guestbook::sign, name = guestbook.sign, public;
+            // `{entry: Entry}` looks the entry up by key before the handler runs (404 if none).
+            GET "/{entry: Entry}" => guestbook::show, name = guestbook.show, public;
         }
         GET "/" => pages::home, name = home, public;
         GET "/hello/{name}" => pages::hello, name = hello, public;
@@ -29,35 +33,53 @@ galaxy_core::app! {
     }
 }
 
-/// What the handlers share: the API key that guards `/api/stats`, and a greeting counter.
+/// What the handlers share: the API key that guards `/api/stats`, a greeting counter, and the
+/// database that keeps the guestbook.
 ///
-/// Handlers take it as `State<AppState>`, which clones it; the `Arc`s make that cheap and let
-/// every clone count into the same total.
+/// Handlers take it as `State<AppState>`, which clones it; the `Arc`s (and the pool inside
+/// [`Db`]) make that cheap and let every clone count into the same total.
 #[derive(Debug, Clone)]
 pub struct AppState {
     api_key: Arc<str>,
     greetings: Arc<AtomicU64>,
-    guestbook: Arc<Mutex<Vec<Entry>>>,
+    db: Db,
+}
+
+/// Route model binding (`{entry: Entry}`) and handlers asking for `State<Db>` take the pool from
+/// here.
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
+    }
 }
 
 impl AppState {
-    /// A state whose `/api/stats` answers requests carrying `x-api-key: {api_key}`.
-    pub fn new(api_key: impl Into<Arc<str>>) -> Self {
+    /// A state whose `/api/stats` answers requests carrying `x-api-key: {api_key}`, keeping the
+    /// guestbook in `db` (migrated already: see [`connect`](crate::connect)).
+    pub fn new(api_key: impl Into<Arc<str>>, db: Db) -> Self {
         Self {
             api_key: api_key.into(),
             greetings: Arc::default(),
-            guestbook: Arc::default(),
+            db,
         }
     }
 
     /// The API key from `HELLO_API_KEY`, or `dev-key` when it is not set (fine for a demo,
-    /// never for a real deployment).
-    pub fn from_env() -> Self {
-        Self::new(std::env::var("HELLO_API_KEY").unwrap_or_else(|_| "dev-key".to_owned()))
+    /// never for a real deployment), with the guestbook in `db`.
+    pub fn from_env(db: Db) -> Self {
+        Self::new(
+            std::env::var("HELLO_API_KEY").unwrap_or_else(|_| "dev-key".to_owned()),
+            db,
+        )
     }
 
     pub(crate) fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Counts one greeting.
@@ -67,28 +89,12 @@ impl AppState {
     }
 
     /// The guestbook's entries, oldest first.
-    pub fn entries(&self) -> Vec<Entry> {
-        self.guestbook
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Signs the guestbook.
-    pub(crate) fn add_entry(&self, entry: Entry) {
-        self.guestbook
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(entry);
-    }
-
-    /// `true` when `email` already signed the guestbook.
-    pub(crate) fn has_signed(&self, email: &str) -> bool {
-        self.guestbook
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .any(|entry| entry.email.eq_ignore_ascii_case(email))
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot answer.
+    pub async fn entries(&self) -> galaxy_orm::Result<Vec<Entry>> {
+        Entry::oldest_first(&self.db).await
     }
 
     /// How many greetings the app has served, as HTML or JSON.

@@ -5,17 +5,19 @@
 use galaxy_core::middleware::{CspNonce, CsrfToken, Session};
 use galaxy_core::validation::{FormState, ValidationContext};
 use galaxy_core::views::{csrf_field, flash_message, script};
-use galaxy_core::{Redirect, Result, State, Valid};
+use galaxy_core::{Bound, IntoResponse, Redirect, Response, State, Valid};
 use garde::{Path as Field, Report, Validate};
 use maud::{DOCTYPE, Markup, html};
 use serde::{Deserialize, Serialize};
 
 use crate::app::{AppState, routes};
+use crate::models::{Entry, NewEntry};
 
-/// One signature of the guestbook: the request schema of the form.
+/// What the form sends to sign the guestbook: the request schema, validated before it becomes
+/// an [`Entry`].
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[garde(context(GuestbookRules))]
-pub struct Entry {
+pub struct Signature {
     /// Who signs.
     #[garde(length(chars, min = 1, max = 60))]
     pub name: String,
@@ -35,22 +37,29 @@ fn no_links(message: &str, _: &GuestbookRules) -> garde::Result {
     Ok(())
 }
 
-/// The rules that need the app state: an address signs once.
+/// The rules that need the database: an address signs once.
 #[derive(Debug)]
 pub struct GuestbookRules {
     state: AppState,
 }
 
-impl ValidationContext<AppState, Entry> for GuestbookRules {
+impl ValidationContext<AppState, Signature> for GuestbookRules {
     fn from_state(state: &AppState) -> Self {
         Self {
             state: state.clone(),
         }
     }
 
-    async fn validate_async(&self, entry: &Entry, _: &AppState) -> Result<(), Report> {
-        // With a database, this is the query that looks the address up.
-        if self.state.has_signed(&entry.email) {
+    async fn validate_async(&self, signature: &Signature, _: &AppState) -> Result<(), Report> {
+        // A database error is no fault of the input: let the entry through, and let `sign`
+        // meet the same error (answered 503/500 there) or the table's unique constraint.
+        let signed = Entry::has_signed(self.state.db(), &signature.email)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "could not check the guestbook for an address");
+                false
+            });
+        if signed {
             let mut report = Report::new();
             report.append(
                 Field::new("email"),
@@ -82,8 +91,9 @@ pub(crate) async fn index(
     csrf: CsrfToken,
     nonce: CspNonce,
     form: FormState,
-) -> Markup {
-    html! {
+) -> Result<Markup, galaxy_orm::Error> {
+    let entries = state.entries().await?;
+    Ok(html! {
         (DOCTYPE)
         html lang="en" {
             head {
@@ -97,8 +107,11 @@ pub(crate) async fn index(
                     p.error role="alert" { "Please correct the fields below." }
                 }
                 ul.entries {
-                    @for entry in state.entries() {
-                        li { strong { (entry.name) } ": " (entry.message) }
+                    @for entry in &entries {
+                        li {
+                            strong { (entry.name) } ": " (entry.message)
+                            " " a href=(routes::guestbook::show(entry.id)) { "#" (entry.id) }
+                        }
                     }
                 }
                 form method="post" action=(routes::guestbook::sign()) {
@@ -116,16 +129,54 @@ pub(crate) async fn index(
                 (script(&nonce, "document.querySelector('[aria-invalid]')?.focus();"))
             }
         }
+    })
+}
+
+/// `GET /guestbook/{entry}`: one entry, bound from the path by its key (an unknown key is a
+/// 404 before this runs).
+pub(crate) async fn show(entry: Bound<Entry>) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "Entry #" (entry.id) " · Guestbook · Galaxy" }
+            }
+            body {
+                h1 { (entry.name) " wrote" }
+                blockquote { (entry.message) }
+                footer { a href=(routes::guestbook::index()) { "Guestbook" } }
+            }
+        }
     }
 }
 
 /// `POST /guestbook`: signs, or goes back to the form with the errors (done by `Valid`).
+///
+/// Database errors answer as galaxy-orm maps them (an address that signed between the check
+/// and the insert: 409), session errors as galaxy-core does.
 pub(crate) async fn sign(
     State(state): State<AppState>,
     session: Session,
-    Valid(galaxy_core::Form(entry)): Valid<galaxy_core::Form<Entry>>,
-) -> Result<Redirect> {
-    session.flash("notice", format!("Thank you, {}!", entry.name))?;
-    state.add_entry(entry);
+    Valid(galaxy_core::Form(signature)): Valid<galaxy_core::Form<Signature>>,
+) -> Result<Redirect, Response> {
+    let Signature {
+        name,
+        email,
+        message,
+    } = signature;
+    let entry = Entry::sign(
+        state.db(),
+        NewEntry {
+            name,
+            email,
+            message,
+        },
+    )
+    .await
+    .map_err(IntoResponse::into_response)?;
+    session
+        .flash("notice", format!("Thank you, {}!", entry.name))
+        .map_err(IntoResponse::into_response)?;
     Ok(Redirect::to(routes::guestbook::index()))
 }

@@ -1,5 +1,5 @@
 //! Every route of the hello app, through the in-process test client, and once over a real
-//! socket.
+//! socket. Each test has a SQLite database of its own in memory.
 
 use galaxy_core::{App, Server, ServerConfig, TestClient};
 use hello::{AppState, Hello, routes};
@@ -8,13 +8,21 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const KEY: &str = "test-key";
 
-fn client() -> TestClient<Hello> {
-    TestClient::new(Hello::new(AppState::new(KEY)))
+/// A state over a fresh, migrated in-memory database.
+async fn state() -> AppState {
+    let db = hello::connect("sqlite::memory:")
+        .await
+        .expect("an in-memory database opens and migrates");
+    AppState::new(KEY, db)
+}
+
+async fn client() -> TestClient<Hello> {
+    TestClient::new(Hello::new(state().await))
 }
 
 #[tokio::test]
 async fn the_home_page_links_to_the_other_routes() {
-    let res = client().get("/").send().await;
+    let res = client().await.get("/").send().await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
     let page = res.text();
@@ -31,7 +39,7 @@ async fn the_home_page_links_to_the_other_routes() {
 
 #[tokio::test]
 async fn the_greeting_page_escapes_the_name() {
-    let client = client();
+    let client = client().await;
     let res = client.get("/hello/Ada%20Lovelace").send().await;
     assert_eq!(res.status(), 200);
     assert!(res.text().contains("<h1>Hello, Ada Lovelace!</h1>"));
@@ -44,6 +52,7 @@ async fn the_greeting_page_escapes_the_name() {
 #[tokio::test]
 async fn the_form_redirects_to_the_greeting_page() {
     let res = client()
+        .await
         .post("/hello")
         .form(&[("name", "Grace Hopper")])
         .send()
@@ -55,14 +64,19 @@ async fn the_form_redirects_to_the_greeting_page() {
 
 #[tokio::test]
 async fn a_blank_name_shows_the_form_again() {
-    let res = client().post("/hello").form(&[("name", "  ")]).send().await;
+    let res = client()
+        .await
+        .post("/hello")
+        .form(&[("name", "  ")])
+        .send()
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().contains("Please enter a name."));
 }
 
 #[tokio::test]
 async fn the_api_greets_with_query_options() {
-    let client = client();
+    let client = client().await;
     let res = client.get("/api/greetings/Ada").send().await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.header("content-type"), Some("application/json"));
@@ -81,6 +95,7 @@ async fn the_api_greets_with_query_options() {
 #[tokio::test]
 async fn the_api_refuses_an_unknown_language() {
     let res = client()
+        .await
         .get("/api/greetings/Ada?lang=xx")
         .header("accept", "application/json")
         .send()
@@ -95,7 +110,7 @@ async fn the_api_refuses_an_unknown_language() {
 
 #[tokio::test]
 async fn stats_need_the_api_key_and_count_greetings() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/api/stats").send().await.status(), 403);
     let wrong = client.get("/api/stats").header("x-api-key", "nope").send();
     assert_eq!(wrong.await.status(), 403);
@@ -114,7 +129,7 @@ async fn stats_need_the_api_key_and_count_greetings() {
 
 #[tokio::test]
 async fn the_router_answers_what_no_route_does() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/nowhere").send().await.status(), 404);
     let res = client.delete("/hello/ada").send().await;
     assert_eq!(res.status(), 405);
@@ -137,7 +152,7 @@ async fn it_serves_http_over_a_real_socket() {
     let config = ServerConfig::builder()
         .addr(([127, 0, 0, 1], 0).into())
         .build();
-    let server = Server::bind(Hello::new(AppState::new(KEY)), config)
+    let server = Server::bind(Hello::new(state().await), config)
         .await
         .expect("binds a free port");
 
@@ -173,7 +188,7 @@ fn session_cookie(res: &galaxy_core::TestResponse) -> Option<String> {
 
 #[tokio::test]
 async fn the_guestbook_form_comes_back_with_errors_and_old_input() {
-    let client = client();
+    let client = client().await;
     let res = client.get("/guestbook").send().await;
     assert_eq!(res.status(), 200);
     let page = res.text();
@@ -218,7 +233,7 @@ async fn the_guestbook_form_comes_back_with_errors_and_old_input() {
 
 #[tokio::test]
 async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
-    let client = client();
+    let client = client().await;
     let entry = [
         ("name", "Grace"),
         ("email", "grace@example.com"),
@@ -243,7 +258,7 @@ async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
         page.contains("<strong>Grace</strong>: Hello from the Navy"),
         "{page}"
     );
-    assert_eq!(client.app().state().entries().len(), 1);
+    assert_eq!(client.app().state().entries().await.unwrap().len(), 1);
 
     // The same address again: the async rule refuses it, as JSON for an API client.
     let res = client
@@ -259,7 +274,7 @@ async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
         body["errors"]["email"][0],
         "has already signed the guestbook"
     );
-    assert_eq!(client.app().state().entries().len(), 1);
+    assert_eq!(client.app().state().entries().await.unwrap().len(), 1);
 
     // A cross-site post never reaches validation.
     let res = client
@@ -269,4 +284,98 @@ async fn the_guestbook_accepts_a_valid_entry_once_per_address() {
         .send()
         .await;
     assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn an_entry_has_a_page_of_its_own_bound_by_key() {
+    let client = client().await;
+    let res = client
+        .post("/guestbook")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("name", "Ada <3"),
+            ("email", "ada@example.com"),
+            ("message", "Notes on the engine"),
+        ])
+        .send()
+        .await;
+    assert_eq!(res.status(), 303);
+    let entries = client.app().state().entries().await.unwrap();
+    let url = routes::guestbook::show(entries[0].id);
+    assert_eq!(url.as_str(), format!("/guestbook/{}", entries[0].id));
+
+    let index = client.get("/guestbook").send().await.text();
+    assert!(index.contains(&format!(r#"href="{url}""#)), "{index}");
+    let page = client.get(url.as_str()).send().await;
+    assert_eq!(page.status(), 200);
+    let page = page.text();
+    assert!(page.contains("<h1>Ada &lt;3 wrote</h1>"), "{page}");
+    assert!(
+        page.contains("<blockquote>Notes on the engine</blockquote>"),
+        "{page}"
+    );
+
+    // No such row, and no key at all: both 404, before the handler runs.
+    let missing = routes::guestbook::show(entries[0].id + 1);
+    assert_eq!(client.get(missing.as_str()).send().await.status(), 404);
+    assert_eq!(client.get("/guestbook/abc").send().await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_address_signs_once_whatever_its_case() {
+    let client = client().await;
+    let sign = |email: &'static str| {
+        client
+            .post("/guestbook")
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .form(&[
+                ("name", "Grace"),
+                ("email", email),
+                ("message", "Hello again"),
+            ])
+            .send()
+    };
+    assert_eq!(sign("Grace@Example.com").await.status(), 303);
+    let res = sign("grace@example.COM").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<Value>()["errors"]["email"][0],
+        "has already signed the guestbook"
+    );
+    let entries = client.app().state().entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].email, "grace@example.com");
+}
+
+#[tokio::test]
+async fn a_database_file_is_created_migrated_and_kept_across_restarts() {
+    let path = std::env::temp_dir().join(format!("hello-test-{}.sqlite", std::process::id()));
+    let remove = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    };
+    remove();
+    let url = format!("sqlite://{}", path.display());
+
+    let db = hello::connect(&url).await.expect("creates and migrates");
+    assert!(path.exists());
+    let signed = hello::Entry::sign(
+        &db,
+        hello::NewEntry {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            message: "First".into(),
+        },
+    )
+    .await
+    .unwrap();
+    db.close().await;
+
+    // A restart: the migration is not applied twice, and the entry is still there.
+    let db = hello::connect(&url).await.expect("opens again");
+    assert_eq!(hello::Entry::oldest_first(&db).await.unwrap(), [signed]);
+    db.close().await;
+    remove();
 }

@@ -72,14 +72,17 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
         let value = value_expr(f, &quote!(input.#id));
         quote!((#name, #value))
     });
-    let read_fields = def.fields.iter().map(|f| {
+    // The model's own SELECT lists `COLUMNS`, in field order: field `i` is column `i`, which
+    // `get_at` checks with one comparison instead of looking the name up in every row.
+    let read_fields = def.fields.iter().enumerate().map(|(i, f)| {
         let (id, column) = (&f.ident, &f.column);
-        let read = read_expr(f, &quote!(#column));
+        let read = read_expr(f, &quote!(#column), Some(i));
         quote!(#id: #read)
     });
+    // Aliased columns follow another model's: their positions are not known here.
     let read_fields_aliased = def.fields.iter().map(|f| {
         let (id, column) = (&f.ident, &f.column);
-        let read = read_expr(f, &quote!(&::std::format!("{}{}", alias, #column)));
+        let read = read_expr(f, &quote!(&::std::format!("{}{}", alias, #column)), None);
         quote!(#id: #read)
     });
     let cast_checks = def.fields.iter().filter_map(|f| {
@@ -253,21 +256,28 @@ fn value_expr(f: &FieldDef, place: &TokenStream) -> TokenStream {
     }
 }
 
-/// Reads the field from `row`'s column `name` (through its cast, if any).
-fn read_expr(f: &FieldDef, name: &TokenStream) -> TokenStream {
+/// Reads the field from `row`'s column `name` (through its cast, if any), expected at
+/// `position` when that is known.
+fn read_expr(f: &FieldDef, name: &TokenStream, position: Option<usize>) -> TokenStream {
+    let get = |ty: TokenStream| match position {
+        Some(i) => quote!(row.get_at::<#ty>(#i, #name)?),
+        None => quote!(row.get::<#ty>(#name)?),
+    };
     let Some(stored) = cast_stored(f) else {
-        return quote!(row.get(#name)?);
+        return get(quote!(_));
     };
     let cast = &f.cast;
     let ty = f.cast_inner.as_ref().unwrap_or(&f.ty);
     let decode = quote!(<#cast as ::galaxy_orm::Cast<#ty>>::decode);
     if f.cast_inner.is_some() {
-        quote!(match row.get::<::core::option::Option<#stored>>(#name)? {
+        let read = get(quote!(::core::option::Option<#stored>));
+        quote!(match #read {
             ::core::option::Option::Some(stored) => ::core::option::Option::Some(#decode(stored)?),
             ::core::option::Option::None => ::core::option::Option::None,
         })
     } else {
-        quote!(#decode(row.get::<#stored>(#name)?)?)
+        let read = get(stored);
+        quote!(#decode(#read)?)
     }
 }
 

@@ -1,0 +1,58 @@
+//! The app's database: the one `DATABASE_URL` names, or a SQLite file by default, brought up to
+//! date with `migrations/` when the app starts.
+
+use std::path::PathBuf;
+
+use galaxy_orm::{Db, Dialect, Migrator};
+
+/// The database when `DATABASE_URL` is not set: `hello.sqlite` in the directory the app runs
+/// in, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://hello.sqlite";
+
+/// `DATABASE_URL`, or [`DEFAULT_DATABASE_URL`].
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+}
+
+/// Connects to `url` (`sqlite:`, `postgres:` or `mysql:`) and applies the pending migrations,
+/// so a fresh database is ready for the guestbook.
+///
+/// # Example
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> galaxy_orm::Result<()> {
+/// let db = hello::connect("sqlite::memory:").await?;
+/// assert!(hello::Entry::oldest_first(&db).await?.is_empty());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// When the database cannot be reached, or a migration fails or was edited after it ran.
+pub async fn connect(url: &str) -> galaxy_orm::Result<Db> {
+    let db = Db::connect(url).await?;
+    Migrator::from_dir(migrations_dir(db.dialect()))?
+        .run(&db)
+        .await?;
+    Ok(db)
+}
+
+/// Where the migrations of `dialect` are. `migrations/` itself holds SQLite's, the ones the
+/// [`Entry`](crate::Entry) model is checked against at compile time; the other databases spell
+/// an auto-incremented key differently, so they have the same tables in their own SQL.
+///
+/// The directory is the source tree's (this is an example run with `cargo run`); an app shipped
+/// as a lone binary would ship its migrations beside it.
+fn migrations_dir(dialect: Dialect) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    match dialect {
+        Dialect::Postgres => root.join("postgres"),
+        Dialect::MySql => root.join("mysql"),
+        _ => root,
+    }
+}
