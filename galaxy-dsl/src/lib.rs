@@ -21,3 +21,16 @@ pub fn derive_model(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     )
     .into()
 }
+
+/// See `galaxy_orm::embed_migrations!`.
+#[proc_macro]
+pub fn embed_migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let source_file = proc_macro::Span::call_site().local_file();
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+    galaxy_dsl_core::embed_migrations(
+        input.into(),
+        source_file.as_deref(),
+        manifest_dir.as_deref(),
+    )
+    .into()
+}

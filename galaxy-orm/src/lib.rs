@@ -56,6 +56,29 @@ pub use value::{FieldType, IntoValue, Kind, Value};
 /// Derives [`Model`] for a struct, checking its fields against the crate's migrations.
 pub use galaxy_dsl::Model;
 
+/// A [`Migrator`] of the migrations in a directory, read at compile time and compiled into the
+/// binary, so an app ships as one file and migrates on start wherever it runs.
+///
+/// The path is relative to the file that invokes the macro (as `include_str!` is), or to the
+/// crate root when no such directory is there; without an argument it is `migrations/` beside
+/// `Cargo.toml`. A missing directory, a file whose version repeats another's, or a down file
+/// without its up file fails the build. Editing a migration rebuilds the crate; *adding* one
+/// is only seen after something else in the crate changes (a proc macro cannot ask cargo to
+/// watch a directory), so `touch src/main.rs` or add a `build.rs` with
+/// `println!("cargo:rerun-if-changed=migrations");`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> galaxy_orm::Result<()> {
+/// let db = galaxy_orm::Db::connect("sqlite::memory:").await?;
+/// let migrator = galaxy_orm::embed_migrations!("tests/migrations/sqlite");
+/// assert!(!migrator.migrations().is_empty());
+/// migrator.run(&db).await?;
+/// # Ok(())
+/// # }
+/// ```
+pub use galaxy_dsl::embed_migrations;
+
 /// Re-exported so that apps name timestamp fields without depending on `time` themselves.
 pub use time;
 
@@ -63,6 +86,7 @@ pub use time;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::binding::{bind_column, bind_key};
+    pub use crate::migrate::EmbeddedMigration;
     pub use serde;
     pub use time::OffsetDateTime;
 

@@ -1,8 +1,6 @@
 //! The app's database: the one `DATABASE_URL` names, or a SQLite file by default, brought up to
 //! date with `migrations/` when the app starts.
 
-use std::path::PathBuf;
-
 use galaxy_orm::{Db, Dialect, Migrator};
 
 /// The database when `DATABASE_URL` is not set: `hello.sqlite` in the directory the app runs
@@ -36,23 +34,18 @@ pub fn database_url() -> String {
 /// When the database cannot be reached, or a migration fails or was edited after it ran.
 pub async fn connect(url: &str) -> galaxy_orm::Result<Db> {
     let db = Db::connect(url).await?;
-    Migrator::from_dir(migrations_dir(db.dialect()))?
-        .run(&db)
-        .await?;
+    migrator(db.dialect()).run(&db).await?;
     Ok(db)
 }
 
-/// Where the migrations of `dialect` are. `migrations/` itself holds SQLite's, the ones the
-/// [`Entry`](crate::Entry) model is checked against at compile time; the other databases spell
-/// an auto-incremented key differently, so they have the same tables in their own SQL.
-///
-/// The directory is the source tree's (this is an example run with `cargo run`); an app shipped
-/// as a lone binary would ship its migrations beside it.
-fn migrations_dir(dialect: Dialect) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations");
+/// The migrations of `dialect`, compiled into the binary so that it migrates wherever it runs.
+/// `migrations/` itself holds SQLite's, the ones the [`Entry`](crate::Entry) model is checked
+/// against at compile time; the other databases spell an auto-incremented key differently, so
+/// they have the same tables in their own SQL.
+fn migrator(dialect: Dialect) -> Migrator {
     match dialect {
-        Dialect::Postgres => root.join("postgres"),
-        Dialect::MySql => root.join("mysql"),
-        _ => root,
+        Dialect::Postgres => galaxy_orm::embed_migrations!("../migrations/postgres"),
+        Dialect::MySql => galaxy_orm::embed_migrations!("../migrations/mysql"),
+        _ => galaxy_orm::embed_migrations!("../migrations"),
     }
 }

@@ -7,8 +7,10 @@
 //! mistake does not cascade.
 
 pub mod app;
+pub mod migrations;
 pub mod model;
 pub mod template;
 
 pub use app::app;
+pub use migrations::embed_migrations;
 pub use model::derive_model;

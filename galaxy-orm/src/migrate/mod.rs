@@ -8,7 +8,7 @@ mod source;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use source::Migration;
+pub use source::{EmbeddedMigration, Migration};
 
 use self::conn::Conn;
 use crate::sql::{Dialect, SqlBuilder};
@@ -146,6 +146,14 @@ impl Migrator {
         Ok(Self {
             migrations: source::read_dir(dir.as_ref())?,
         })
+    }
+
+    /// The migrations `embed_migrations!` compiled into the binary, in version order.
+    #[doc(hidden)]
+    pub fn __from_embedded(migrations: &[source::EmbeddedMigration]) -> Self {
+        Self {
+            migrations: migrations.iter().map(Migration::from).collect(),
+        }
     }
 
     /// The migrations read, in version order.

@@ -27,6 +27,31 @@ pub struct Migration {
     pub checksum: String,
 }
 
+/// A migration compiled into the binary by `embed_migrations!`, which read its files, checked
+/// their names and versions, and emits one of these per version.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedMigration {
+    pub version: u64,
+    pub name: &'static str,
+    pub file: &'static str,
+    pub up: &'static str,
+    pub down: Option<&'static str>,
+}
+
+impl From<&EmbeddedMigration> for Migration {
+    fn from(embedded: &EmbeddedMigration) -> Self {
+        Self {
+            version: embedded.version,
+            name: embedded.name.to_owned(),
+            file: embedded.file.to_owned(),
+            up: embedded.up.to_owned(),
+            down: embedded.down.map(str::to_owned),
+            checksum: checksum(embedded.up),
+        }
+    }
+}
+
 /// Reads every migration in `dir`, ordered by version.
 pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Migration>, MigrateError> {
     let io = |err: std::io::Error| MigrateError::Io {

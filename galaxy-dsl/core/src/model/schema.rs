@@ -391,12 +391,9 @@ pub fn load(dir: &Path) -> Result<(Schema, Vec<PathBuf>), SchemaError> {
 /// `0003_add_posts.up.sql` → `Some(3)`; anything else (down migrations, notes) → `None`.
 /// The same rule as galaxy-orm's migrator, so both see the same files in the same order.
 fn up_migration_version(file_name: &str) -> Option<u64> {
-    let stem = file_name.strip_suffix(".up.sql")?;
-    let (version, name) = stem.split_once('_')?;
-    if name.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    version.parse().ok()
+    crate::migrations::parse_file_name(file_name)
+        .filter(|&(_, _, is_up)| is_up)
+        .map(|(version, _, _)| version)
 }
 
 #[cfg(test)]

@@ -42,30 +42,15 @@ fn kind_name(kind: SqlKind) -> &'static str {
     }
 }
 
-/// Resolves the migrations directory. `migrations = "..."` is relative to the directory of the
-/// file holding the derive (as `include_str!` is), so it works wherever the crate is built from;
-/// when that directory has no such path (doctests, whose source is not a file) it is relative
-/// to the crate root. Without the attribute: `migrations/` beside the crate's `Cargo.toml`.
+/// Resolves the migrations directory: `migrations = "..."`, or `migrations/` beside the
+/// crate's `Cargo.toml` (see [`crate::migrations::resolve_dir`]).
 pub(crate) fn migrations_dir(
     def: &ModelDef,
     source_file: Option<&Path>,
     manifest_dir: Option<&Path>,
 ) -> Option<PathBuf> {
-    let Some(lit) = &def.migrations else {
-        return manifest_dir.map(|d| d.join("migrations"));
-    };
-    let relative = lit.value();
-    let beside_source = source_file
-        .and_then(Path::parent)
-        .map(|dir| dir.join(&relative))
-        .filter(|dir| dir.is_dir());
-    let dir = beside_source.or_else(|| manifest_dir.map(|d| d.join(&relative)))?;
-    // rustc reports source files relative to its working directory; `include_bytes!` in the
-    // expansion resolves relative to the file instead, so make it absolute (and without `..`,
-    // for readable messages).
-    dir.canonicalize()
-        .ok()
-        .or_else(|| std::path::absolute(&dir).ok())
+    let relative = def.migrations.as_ref().map(syn::LitStr::value);
+    crate::migrations::resolve_dir(relative.as_deref(), source_file, manifest_dir)
 }
 
 /// Validates `def` against the migrations in `dir`.
