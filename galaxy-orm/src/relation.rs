@@ -162,7 +162,7 @@ impl<P: Model, C: Model> Relation for HasMany<P, C> {
         }
         keys.iter()
             .map(|k| match key_of(k).and_then(|k| by_parent.get(&k)) {
-                Some(children) => children.iter().map(|row| C::from_row(row)).collect(),
+                Some(children) => crate::query::from_rows(children.iter().copied()),
                 None => Ok(Vec::new()),
             })
             .collect()

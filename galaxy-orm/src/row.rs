@@ -92,10 +92,16 @@ impl Row {
             Self::Postgres(row) => postgres_value(row, index, name),
             Self::MySql(row) => mysql_value(row, index, name),
         }?;
-        T::from_value(value).map_err(|err| match err {
-            Error::Decode(message) => Error::Decode(format!("column `{name}`: {message}")),
-            other => other,
-        })
+        T::from_value(value).map_err(|err| in_column(name, err))
+    }
+}
+
+/// `err` with the column it came from, for a decode error (the rare path, kept out of line).
+#[cold]
+fn in_column(name: &str, err: Error) -> Error {
+    match err {
+        Error::Decode(message) => Error::Decode(format!("column `{name}`: {message}")),
+        other => other,
     }
 }
 

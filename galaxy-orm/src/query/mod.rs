@@ -19,6 +19,7 @@ pub use paginate::{Chunks, Page};
 
 use crate::db::{Executor, Intent};
 use crate::model::{Model, now};
+use crate::row::Row;
 use crate::sql::{Dialect, Sql, SqlBuilder};
 use crate::value::{IntoValue, Value};
 use crate::{Error, Result};
@@ -163,7 +164,7 @@ impl<M: Model> Query<M> {
     pub async fn all<E: Executor>(self, mut ex: E) -> Result<Vec<M>> {
         let sql = self.select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
-        rows.iter().map(M::from_row).collect()
+        from_rows(rows.iter())
     }
 
     /// The first matching row, if any.
@@ -354,4 +355,16 @@ fn render_limit(sql: &mut SqlBuilder, limit: Option<u64>, offset: Option<u64>) {
 fn first_row(rows: &[crate::Row]) -> Result<&crate::Row> {
     rows.first()
         .ok_or_else(|| Error::Decode("an aggregate returned no row".into()))
+}
+
+/// The models of `rows`, in one allocation: collecting into a `Result<Vec<_>>` cannot see the
+/// length through the `Result`, and grew a 20-row result three times.
+pub(crate) fn from_rows<'r, M: Model>(
+    rows: impl ExactSizeIterator<Item = &'r Row>,
+) -> Result<Vec<M>> {
+    let mut models = Vec::with_capacity(rows.len());
+    for row in rows {
+        models.push(M::from_row(row)?);
+    }
+    Ok(models)
 }
