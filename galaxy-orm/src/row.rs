@@ -18,6 +18,9 @@ pub enum Row {
     Postgres(PgRow),
     /// From MySQL/MariaDB.
     MySql(MySqlRow),
+    /// From PostgreSQL, over a pipelined connection
+    /// ([`DbConfig::with_pipelined_connections`](crate::DbConfig::with_pipelined_connections)).
+    PostgresPipelined(tokio_postgres::Row),
 }
 
 impl std::fmt::Debug for Row {
@@ -27,6 +30,7 @@ impl std::fmt::Debug for Row {
             Self::Sqlite(row) => ("sqlite", row.len()),
             Self::Postgres(row) => ("postgres", row.len()),
             Self::MySql(row) => ("mysql", row.len()),
+            Self::PostgresPipelined(row) => ("postgres, pipelined", row.len()),
         };
         write!(f, "Row({driver}, {columns} columns)")
     }
@@ -48,6 +52,7 @@ impl Row {
             Self::Sqlite(row) => sqlite_value(row, name),
             Self::Postgres(row) => postgres_value(row, name),
             Self::MySql(row) => mysql_value(row, name),
+            Self::PostgresPipelined(row) => crate::db::pipelined::value(row, name),
         }
     }
 }
