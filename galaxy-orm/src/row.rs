@@ -106,9 +106,8 @@ fn postgres_value(row: &PgRow, name: &str) -> Result<Value> {
         "INT8" => Value::Int(decode::<Postgres, i64>(raw, name)?),
         "FLOAT4" => Value::Float(decode::<Postgres, f32>(raw, name)?.into()),
         "FLOAT8" => Value::Float(decode::<Postgres, f64>(raw, name)?),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => {
-            Value::Text(decode::<Postgres, String>(raw, name)?)
-        }
+        // sqlx names `BPCHAR` (`CHAR(n)`) "CHAR".
+        "TEXT" | "VARCHAR" | "CHAR" | "NAME" => Value::Text(decode::<Postgres, String>(raw, name)?),
         "BYTEA" => Value::Bytes(decode::<Postgres, Vec<u8>>(raw, name)?),
         "TIMESTAMPTZ" => Value::Timestamp(decode::<Postgres, time::OffsetDateTime>(raw, name)?),
         "TIMESTAMP" => {

@@ -2,12 +2,13 @@
 //! that opened it, its prepared statements, and the slot that replaces it once it is closed.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OnceCell;
 use tokio_postgres::{Client, Statement};
 
-use super::error::map;
+use super::error::{is_connection_lost, map};
 use super::param::declared_type;
 use crate::value::Value;
 use crate::{Error, Result};
@@ -21,12 +22,16 @@ const STATEMENT_CACHE: usize = 256;
 pub(super) struct Live {
     pub(super) client: Client,
     statements: Mutex<Statements>,
+    /// Set when a statement on this connection lost it. The client notices a closed socket
+    /// only when its driving task next runs, which may be after the next statement was
+    /// handed to it; this flag retires the connection at once.
+    lost: AtomicBool,
 }
 
 impl std::fmt::Debug for Live {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Live")
-            .field("closed", &self.client.is_closed())
+            .field("usable", &self.is_usable())
             .finish_non_exhaustive()
     }
 }
@@ -86,6 +91,7 @@ impl Live {
         Ok(Self {
             client,
             statements: Mutex::new(Statements::default()),
+            lost: AtomicBool::new(false),
         })
     }
 
@@ -126,12 +132,24 @@ impl Live {
     /// again instead of failing the same way forever.
     pub(super) fn invalidate(&self, text: &str, err: &tokio_postgres::Error) {
         use tokio_postgres::error::SqlState;
-        if let Some(code) = err.code() {
-            if *code == SqlState::FEATURE_NOT_SUPPORTED
+        if err.code().is_some_and(|code| {
+            *code == SqlState::FEATURE_NOT_SUPPORTED
                 || *code == SqlState::INVALID_SQL_STATEMENT_NAME
-            {
-                self.lock().forget(text);
-            }
+        }) {
+            self.lock().forget(text);
+        }
+    }
+
+    /// Whether statements may still be sent on this connection.
+    fn is_usable(&self) -> bool {
+        !self.lost.load(Ordering::Relaxed) && !self.client.is_closed()
+    }
+
+    /// Retires the connection after `err`, if `err` says it is gone: the next use of its slot
+    /// opens a replacement.
+    pub(super) fn note(&self, err: &tokio_postgres::Error) {
+        if is_connection_lost(err) {
+            self.lost.store(true, Ordering::Relaxed);
         }
     }
 
@@ -184,14 +202,14 @@ impl Slot {
     pub(super) async fn get(&self) -> Result<Arc<Live>> {
         match self.current() {
             None => return Err(closed()),
-            Some(live) if !live.client.is_closed() => return Ok(live),
+            Some(live) if live.is_usable() => return Ok(live),
             Some(_) => {}
         }
         let _connecting = self.connecting.lock().await;
         // Another query may have replaced it, or `close` emptied it, while this one waited.
         match self.current() {
             None => return Err(closed()),
-            Some(live) if !live.client.is_closed() => return Ok(live),
+            Some(live) if live.is_usable() => return Ok(live),
             Some(_) => {}
         }
         tracing::debug!("replacing a closed pipelined PostgreSQL connection");

@@ -14,6 +14,7 @@ use tokio_postgres::error::DbError;
 
 use super::param::BindError;
 use crate::Error;
+use crate::error::is_connection_gone;
 
 /// Classifies a tokio-postgres error.
 pub(super) fn map(err: tokio_postgres::Error) -> Error {
@@ -42,6 +43,9 @@ pub(super) fn map(err: tokio_postgres::Error) -> Error {
 /// to a statement the server refused.
 pub(super) fn is_connection_lost(err: &tokio_postgres::Error) -> bool {
     err.is_closed()
+        // The server's last word before it closes: "terminating connection due to
+        // administrator command" and the like.
+        || err.code().is_some_and(|c| is_connection_gone(c.code()))
         || err
             .source()
             .is_some_and(|source| source.is::<std::io::Error>())

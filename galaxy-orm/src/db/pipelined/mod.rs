@@ -71,16 +71,19 @@ impl Pipelined {
         &self.slots[i]
     }
 
-    /// A connection and `sql`'s statement on it. A connection found closed while preparing is
+    /// A connection and `sql`'s statement on it. A connection lost while preparing is
     /// replaced and the prepare tried once more: nothing ran yet, so this is safe for writes.
-    async fn prepared(&self, sql: &Sql) -> Result<(Arc<Live>, Statement)> {
-        let slot = self.slot();
+    async fn prepared(&self, slot: &Slot, sql: &Sql) -> Result<(Arc<Live>, Statement)> {
         let live = slot.get().await?;
         match live.statement(&sql.text, &sql.args).await {
             Ok(statement) => Ok((live, statement)),
             Err(err) if is_connection_lost(&err) => {
+                live.note(&err);
                 let live = slot.get().await?;
-                let statement = live.statement(&sql.text, &sql.args).await.map_err(map)?;
+                let statement = live.statement(&sql.text, &sql.args).await.map_err(|err| {
+                    live.note(&err);
+                    map(err)
+                })?;
                 Ok((live, statement))
             }
             Err(err) => Err(map(err)),
@@ -90,51 +93,47 @@ impl Pipelined {
     /// Runs `sql` and collects its rows. A read whose connection was lost while it ran is run
     /// once more on a replacement (a read has no effect to repeat); a write is not.
     pub(crate) async fn fetch_all(&self, sql: &Sql, intent: Intent) -> Result<Vec<Row>> {
-        let (live, statement) = self.prepared(sql).await?;
+        let slot = self.slot();
+        let (live, statement) = self.prepared(slot, sql).await?;
         match rows(&live, &statement, sql).await {
-            Err(err) if intent == Intent::Read && is_connection_lost(&err) => {
-                let (live, statement) = self.prepared(sql).await?;
-                rows(&live, &statement, sql).await.map_err(map)
-            }
-            Err(err) => {
-                live.invalidate(&sql.text, &err);
-                Err(map(err))
-            }
             Ok(rows) => Ok(rows),
+            Err(err) if intent == Intent::Read && is_connection_lost(&err) => {
+                live.note(&err);
+                let (live, statement) = self.prepared(slot, sql).await?;
+                rows(&live, &statement, sql)
+                    .await
+                    .map_err(|err| failed(&live, sql, err))
+            }
+            Err(err) => Err(failed(&live, sql, err)),
         }
     }
 
     /// Runs `sql` and returns its first row; the rest are discarded unread.
     pub(crate) async fn fetch_optional(&self, sql: &Sql, intent: Intent) -> Result<Option<Row>> {
-        let (live, statement) = self.prepared(sql).await?;
+        let slot = self.slot();
+        let (live, statement) = self.prepared(slot, sql).await?;
         match first_row(&live, &statement, sql).await {
-            Err(err) if intent == Intent::Read && is_connection_lost(&err) => {
-                let (live, statement) = self.prepared(sql).await?;
-                first_row(&live, &statement, sql).await.map_err(map)
-            }
-            Err(err) => {
-                live.invalidate(&sql.text, &err);
-                Err(map(err))
-            }
             Ok(row) => Ok(row),
+            Err(err) if intent == Intent::Read && is_connection_lost(&err) => {
+                live.note(&err);
+                let (live, statement) = self.prepared(slot, sql).await?;
+                first_row(&live, &statement, sql)
+                    .await
+                    .map_err(|err| failed(&live, sql, err))
+            }
+            Err(err) => Err(failed(&live, sql, err)),
         }
     }
 
     /// Runs `sql`, a statement without rows. Never run twice: whether a statement that lost
     /// its connection took effect is unknown.
     pub(crate) async fn execute(&self, sql: &Sql) -> Result<Executed> {
-        let (live, statement) = self.prepared(sql).await?;
-        match live
-            .client
+        let (live, statement) = self.prepared(self.slot(), sql).await?;
+        live.client
             .execute_raw(&statement, sql.args.iter().map(Param))
             .await
-        {
-            Ok(rows_affected) => Ok(executed(rows_affected, None)),
-            Err(err) => {
-                live.invalidate(&sql.text, &err);
-                Err(map(err))
-            }
-        }
+            .map(|rows_affected| executed(rows_affected, None))
+            .map_err(|err| failed(&live, sql, err))
     }
 
     /// Closes every connection; statements run afterwards fail with
@@ -144,6 +143,13 @@ impl Pipelined {
             slot.close();
         }
     }
+}
+
+/// Records what `err` says about the connection and the statement, and classifies it.
+fn failed(live: &Live, sql: &Sql, err: tokio_postgres::Error) -> Error {
+    live.note(&err);
+    live.invalidate(&sql.text, &err);
+    map(err)
 }
 
 async fn rows(
