@@ -77,8 +77,8 @@ async fn every_test_follows_the_rules_on_postgres_pipelined() {
         println!("skipping postgres: GALAXY_TEST_POSTGRES_URL is not set");
         return;
     };
-    // One pipelined connection, as `main` serves by default.
-    let seeded = Seeded::postgres(&url, "galaxy_tfb_rules_pipelined", 1).await;
+    // Pipelined connections as `main` serves by default.
+    let seeded = Seeded::postgres(&url, "galaxy_tfb_rules_pipelined", 4).await;
     check_every_rule(&seeded).await;
 }
 
