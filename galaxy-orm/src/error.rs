@@ -145,12 +145,23 @@ impl From<sqlx::Error> for Error {
                     _ if db.code().is_some_and(|c| c.starts_with("22")) => Self::InvalidValue {
                         message: db.message().to_owned(),
                     },
+                    // The server ended the connection (class 08, or 57P01..57P03: shut down,
+                    // terminated, restarting): the database is unavailable, not the statement
+                    // wrong.
+                    _ if db.code().is_some_and(|c| is_connection_gone(&c)) => {
+                        Self::Unavailable(err)
+                    }
                     _ => Self::Database(err),
                 }
             }
             _ => Self::Database(err),
         }
     }
+}
+
+/// Whether a SQLSTATE says the server ended the connection.
+pub(crate) fn is_connection_gone(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
 }
 
 impl IntoResponse for Error {

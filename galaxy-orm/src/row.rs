@@ -8,6 +8,7 @@ use sqlx::{
     Column as _, ColumnIndex, Decode, MySql, Postgres, Row as _, Sqlite, Type, TypeInfo, ValueRef,
 };
 
+use crate::db::pipelined;
 use crate::value::{FieldType, Kind, Value};
 use crate::{Error, Result};
 
@@ -20,6 +21,9 @@ pub enum Row {
     Postgres(PgRow),
     /// From MySQL/MariaDB.
     MySql(MySqlRow),
+    /// From PostgreSQL, over a pipelined connection
+    /// ([`DbConfig::with_pipelined_connections`](crate::DbConfig::with_pipelined_connections)).
+    PostgresPipelined(tokio_postgres::Row),
 }
 
 impl std::fmt::Debug for Row {
@@ -29,6 +33,7 @@ impl std::fmt::Debug for Row {
             Self::Sqlite(row) => ("sqlite", row.len()),
             Self::Postgres(row) => ("postgres", row.len()),
             Self::MySql(row) => ("mysql", row.len()),
+            Self::PostgresPipelined(row) => ("postgres, pipelined", row.len()),
         };
         write!(f, "Row({driver}, {columns} columns)")
     }
@@ -41,6 +46,7 @@ impl Row {
             Self::Sqlite(row) => name.index(row)?,
             Self::Postgres(row) => name.index(row)?,
             Self::MySql(row) => name.index(row)?,
+            Self::PostgresPipelined(row) => pipelined::index_of(row, None, name)?,
         };
         self.read(index, name)
     }
@@ -72,6 +78,7 @@ impl Row {
             Self::Sqlite(row) => index_of(row, position, name)?,
             Self::Postgres(row) => index_of(row, position, name)?,
             Self::MySql(row) => index_of(row, position, name)?,
+            Self::PostgresPipelined(row) => pipelined::index_of(row, Some(position), name)?,
         };
         self.read(index, name)
     }
@@ -82,6 +89,9 @@ impl Row {
             Self::Sqlite(row) => sqlite_value(row, name.index(row)?, name),
             Self::Postgres(row) => postgres_value(row, name.index(row)?, name),
             Self::MySql(row) => mysql_value(row, name.index(row)?, name),
+            Self::PostgresPipelined(row) => {
+                pipelined::value(row, pipelined::index_of(row, None, name)?, name)
+            }
         }
     }
 
@@ -91,6 +101,7 @@ impl Row {
             Self::Sqlite(row) => sqlite_value(row, index, name),
             Self::Postgres(row) => postgres_value(row, index, name),
             Self::MySql(row) => mysql_value(row, index, name),
+            Self::PostgresPipelined(row) => pipelined::value(row, index, name),
         }?;
         T::from_value(value).map_err(|err| in_column(name, err))
     }
@@ -172,9 +183,7 @@ fn postgres_value(row: &PgRow, index: usize, name: &str) -> Result<Value> {
         "INT8" => Value::Int(decode::<Postgres, i64>(raw, name)?),
         "FLOAT4" => Value::Float(decode::<Postgres, f32>(raw, name)?.into()),
         "FLOAT8" => Value::Float(decode::<Postgres, f64>(raw, name)?),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => {
-            Value::Text(decode::<Postgres, String>(raw, name)?)
-        }
+        "TEXT" | "VARCHAR" | "CHAR" | "NAME" => Value::Text(decode::<Postgres, String>(raw, name)?),
         "BYTEA" => Value::Bytes(decode::<Postgres, Vec<u8>>(raw, name)?),
         "TIMESTAMPTZ" => Value::Timestamp(decode::<Postgres, time::OffsetDateTime>(raw, name)?),
         "TIMESTAMP" => {

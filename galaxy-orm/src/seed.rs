@@ -197,8 +197,13 @@ impl SeedRunner {
             .push(ran_at)
             .push(" NOT NULL)");
         let mut ex = db;
-        ex.execute(sql.finish()).await?;
-        Ok(())
+        match ex.execute(sql.finish()).await {
+            // PostgreSQL's `IF NOT EXISTS` is not atomic: of two sessions creating the table at
+            // once, both can pass the check, and the second then fails on the catalog's unique
+            // index (`pg_type_typname_nsp_index`) once the first commits. The table exists.
+            Err(Error::UniqueViolation { .. }) => Ok(()),
+            other => other.map(drop),
+        }
     }
 }
 

@@ -47,7 +47,7 @@ pub enum Value {
 }
 
 impl Value {
-    fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Self::Null(_) => "NULL",
             Self::Bool(_) => "a boolean",

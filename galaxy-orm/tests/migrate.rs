@@ -114,8 +114,12 @@ async fn concurrent_migrators_apply_each_version_once() {
         let url = common::fresh_url(label, url.as_deref(), "migrate_lock").await;
         // Two pools, as two app processes starting at once would have.
         let (first, second) = (
-            Db::connect(&url).await.unwrap(),
-            Db::connect(&url).await.unwrap(),
+            Db::connect_with(common::config(label, url.clone()))
+                .await
+                .unwrap(),
+            Db::connect_with(common::config(label, url.clone()))
+                .await
+                .unwrap(),
         );
         let dir = Dir::new("lock", label, BASE);
         let migrator = Migrator::from_dir(dir.path()).unwrap();

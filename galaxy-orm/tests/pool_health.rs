@@ -17,7 +17,7 @@ fn sql(text: String) -> Sql {
 
 /// The server's id for the connection a query runs on.
 async fn connection_id(label: &str, db: &Db) -> i64 {
-    let text = if label == "postgres" {
+    let text = if common::family(label) == "postgres" {
         "SELECT pg_backend_pid() AS id"
     } else {
         "SELECT CONNECTION_ID() AS id"
@@ -32,7 +32,7 @@ async fn connection_id(label: &str, db: &Db) -> i64 {
 
 /// Closes connection `id` from the server side, as a restart or an idle timeout would.
 async fn kill(label: &str, admin: &Db, id: i64) {
-    let text = if label == "postgres" {
+    let text = if common::family(label) == "postgres" {
         format!("SELECT pg_terminate_backend({id})")
     } else {
         format!("KILL {id}")
@@ -48,8 +48,11 @@ async fn an_idle_connection_the_server_dropped_is_replaced() {
             continue; // nothing can drop a SQLite connection from the other side
         }
         let db = common::fresh_with(label, url.as_deref(), "pool_health", |c| {
+            // One connection of either kind, so that every query runs on the same one.
+            let pipelined = c.pipelined_connections.min(1);
             c.with_max_connections(1)
                 .with_check_idle_after(Duration::from_millis(50))
+                .with_pipelined_connections(pipelined)
         })
         .await;
         let admin = Db::connect(url.as_deref().unwrap()).await.unwrap();

@@ -161,7 +161,9 @@ async fn seeders_run_in_order_once_and_roll_back_on_failure() {
 async fn seeders_run_once_when_processes_seed_at_once() {
     for (label, url) in common::backends() {
         let url = common::fresh_url(label, url.as_deref(), "seed_concurrent").await;
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect_with(common::config(label, url.clone()))
+            .await
+            .unwrap();
         Migrator::from_dir(common::migrations(label))
             .unwrap()
             .run(&db)
@@ -171,7 +173,9 @@ async fn seeders_run_once_when_processes_seed_at_once() {
         let mut tasks = Vec::new();
         for _ in 0..4 {
             // A pool of its own per "process".
-            let other = Db::connect(&url).await.unwrap();
+            let other = Db::connect_with(common::config(label, url.clone()))
+                .await
+                .unwrap();
             let runs = runs.clone();
             tasks.push(tokio::spawn(async move {
                 let ran = SeedRunner::new()

@@ -1,11 +1,12 @@
-//! The app's database: one galaxy-orm pool per server worker, opened on that worker's first
+//! The app's database: one galaxy-orm [`Db`] per server worker, opened on that worker's first
 //! request.
 //!
 //! The server runs one single-threaded runtime per core ([`galaxy_core::Workers::PerCore`]). A
-//! sqlx connection belongs to the runtime that opened it: its socket is driven by that runtime's
-//! I/O driver, so a pool shared between runtimes makes one core wait on another's reactor. A pool
-//! per worker keeps every query on the core that serves the request, as the state of the art
-//! (one connection per runtime) does.
+//! connection belongs to the runtime that opened it: its socket is driven by that runtime's I/O
+//! driver (and a pipelined connection's task is spawned on it), so connections shared between
+//! runtimes make one core wait on another's reactor. A `Db` per worker keeps every query on the
+//! core that serves the request, as the state of the art (one connection per runtime) does; on
+//! PostgreSQL that `Db` runs its queries on pipelined connections (see `main.rs`).
 
 use std::cell::RefCell;
 use std::sync::Arc;

@@ -67,20 +67,34 @@ async fn every_test_follows_the_rules_on_postgres() {
         println!("skipping postgres: GALAXY_TEST_POSTGRES_URL is not set");
         return;
     };
-    let seeded = Seeded::postgres(&url, "galaxy_tfb_rules").await;
+    let seeded = Seeded::postgres(&url, "galaxy_tfb_rules", 0).await;
+    check_every_rule(&seeded).await;
+}
+
+#[tokio::test]
+async fn every_test_follows_the_rules_on_postgres_pipelined() {
+    let Ok(url) = std::env::var("GALAXY_TEST_POSTGRES_URL") else {
+        println!("skipping postgres: GALAXY_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    // Pipelined connections as `main` serves by default.
+    let seeded = Seeded::postgres(&url, "galaxy_tfb_rules_pipelined", 4).await;
     check_every_rule(&seeded).await;
 }
 
 #[tokio::test]
 async fn a_database_that_is_down_answers_503_not_a_panic() {
-    // Nothing listens on port 1.
-    let app = Benchmark::new(Database::new(
-        galaxy_orm::DbConfig::new("postgres://postgres@127.0.0.1:1/none")
-            .with_acquire_timeout(std::time::Duration::from_millis(200)),
-    ));
-    let client = TestClient::new(app);
-    for path in ["/db", "/queries?q=2", "/updates?q=2", "/fortunes"] {
-        let res = client.get(path).send().await;
-        assert_eq!(res.status(), 503, "{path}: {}", res.text());
+    for pipelined in [0, 1] {
+        // Nothing listens on port 1.
+        let app = Benchmark::new(Database::new(
+            galaxy_orm::DbConfig::new("postgres://postgres@127.0.0.1:1/none")
+                .with_acquire_timeout(std::time::Duration::from_millis(200))
+                .with_pipelined_connections(pipelined),
+        ));
+        let client = TestClient::new(app);
+        for path in ["/db", "/queries?q=2", "/updates?q=2", "/fortunes"] {
+            let res = client.get(path).send().await;
+            assert_eq!(res.status(), 503, "{pipelined}: {path}: {}", res.text());
+        }
     }
 }

@@ -36,6 +36,10 @@ pub struct DbConfig {
     /// [`Duration::ZERO`] here) costs a round trip per query, which halved the requests per
     /// second of the TechEmpower `/db` test (one-row `SELECT`s) on PostgreSQL.
     pub check_idle_after: Duration,
+    /// PostgreSQL only: how many pipelined connections carry the statements run on a
+    /// [`Db`](crate::Db) outside a transaction (0, the default: none, every statement takes a
+    /// pooled connection). See [`DbConfig::with_pipelined_connections`].
+    pub pipelined_connections: usize,
 }
 
 impl DbConfig {
@@ -50,6 +54,7 @@ impl DbConfig {
             busy_timeout: Duration::from_secs(5),
             sticky_for: Duration::from_secs(5),
             check_idle_after: Duration::from_secs(1),
+            pipelined_connections: 0,
         }
     }
 
@@ -100,6 +105,36 @@ impl DbConfig {
     #[must_use]
     pub fn with_sticky_for(mut self, window: Duration) -> Self {
         self.sticky_for = window;
+        self
+    }
+
+    /// PostgreSQL only: runs `fetch_all`, `fetch_optional` and `execute` on a [`Db`](crate::Db)
+    /// (outside a transaction) over `n` connections that each carry many statements at once,
+    /// taken in turn, instead of one pooled connection per statement. Concurrent statements on
+    /// one connection are pipelined: sent back to back without waiting for each answer, so the
+    /// server parses no more messages and the client waits no more round trips than the work
+    /// needs. Each connection keeps its statements prepared (keyed by SQL text) and is replaced
+    /// on its next use after the server closed it.
+    ///
+    /// Transactions, migrations, and anything else that needs a connection of its own keep
+    /// using the pool, which then opens connections only when they are first needed. Replicas
+    /// get `n` pipelined connections each, and reads still go where [`Db`](crate::Db) routes
+    /// them. 0 turns pipelining off.
+    ///
+    /// The connections are driven by tasks on the tokio runtime that called
+    /// [`Db::connect_with`](crate::Db::connect_with): a `Db` belongs to that runtime, and with
+    /// one runtime per core, each runtime should open its own (as `examples/techempower`
+    /// does). They do not use TLS: a URL that requires it (`sslmode=require`) is refused.
+    /// On SQLite or MySQL, `connect_with` fails with [`Error::Config`](crate::Error::Config).
+    ///
+    /// ```
+    /// let config = galaxy_orm::DbConfig::new("postgres://app@localhost/app")
+    ///     .with_pipelined_connections(1);
+    /// assert_eq!(config.pipelined_connections, 1);
+    /// ```
+    #[must_use]
+    pub fn with_pipelined_connections(mut self, n: usize) -> Self {
+        self.pipelined_connections = n;
         self
     }
 }

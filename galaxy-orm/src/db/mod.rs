@@ -3,6 +3,7 @@
 
 pub(crate) mod bind;
 mod config;
+pub(crate) mod pipelined;
 mod pool;
 mod transaction;
 
@@ -12,6 +13,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use config::DbConfig;
+use pipelined::Pipelined;
 pub(crate) use pool::Pool;
 pub use transaction::{RetryPolicy, Transaction, TxFuture};
 
@@ -80,8 +82,8 @@ pub struct Db {
 
 #[derive(Debug)]
 struct Shared {
-    primary: Pool,
-    replicas: Vec<Pool>,
+    primary: Node,
+    replicas: Vec<Node>,
     next_replica: AtomicUsize,
     sticky_for: Duration,
     epoch: Instant,
@@ -96,11 +98,11 @@ impl Db {
 
     /// Connects with `config`: the primary, then every replica.
     pub async fn connect_with(config: DbConfig) -> Result<Self> {
-        let primary = Pool::open(&config.url, &config).await?;
+        let primary = Node::open(&config.url, &config).await?;
         let mut replicas = Vec::with_capacity(config.replicas.len());
         for url in &config.replicas {
-            let replica = Pool::open(url, &config).await?;
-            if replica.dialect() != primary.dialect() {
+            let replica = Node::open(url, &config).await?;
+            if replica.pool.dialect() != primary.pool.dialect() {
                 return Err(Error::Config(
                     "a replica must be the same database family as the primary".into(),
                 ));
@@ -131,7 +133,7 @@ impl Db {
 
     /// The dialect of this database.
     pub fn dialect(&self) -> Dialect {
-        self.shared.primary.dialect()
+        self.shared.primary.pool.dialect()
     }
 
     /// How many statements ran through this database (all handles and transactions), for
@@ -140,7 +142,8 @@ impl Db {
         self.shared.statements.load(Ordering::Relaxed)
     }
 
-    /// Closes every pool, waiting for connections in use to be returned.
+    /// Closes every pool, waiting for connections in use to be returned, and every
+    /// pipelined connection.
     pub async fn close(&self) {
         self.shared.primary.close().await;
         for replica in &self.shared.replicas {
@@ -148,8 +151,10 @@ impl Db {
         }
     }
 
+    /// The primary's pool: transactions, migrations and other work that needs a connection
+    /// of its own.
     pub(crate) fn primary(&self) -> &Pool {
-        &self.shared.primary
+        &self.shared.primary.pool
     }
 
     pub(crate) fn count_statement(&self) {
@@ -165,9 +170,9 @@ impl Db {
             .store(elapsed.saturating_add(1), Ordering::Relaxed);
     }
 
-    /// The pool a statement goes to: the primary for writes, for reads right after this
+    /// The server a statement goes to: the primary for writes, for reads right after this
     /// session's write, and when there are no replicas; otherwise the next replica in turn.
-    fn route(&self, intent: Intent) -> &Pool {
+    fn route(&self, intent: Intent) -> &Node {
         let shared = &self.shared;
         if intent == Intent::Write || shared.replicas.is_empty() {
             return &shared.primary;
@@ -198,7 +203,11 @@ impl Executor for &Db {
             self.note_write();
         }
         tracing::trace!(sql = %sql.text, "fetch");
-        Ok(match self.route(intent) {
+        let node = self.route(intent);
+        if let Some(pipelined) = &node.pipelined {
+            return pipelined.fetch_all(&sql, intent).await;
+        }
+        Ok(match &node.pool {
             Pool::Sqlite(p) => bind::sqlite(&sql)
                 .fetch_all(p)
                 .await?
@@ -226,7 +235,11 @@ impl Executor for &Db {
             self.note_write();
         }
         tracing::trace!(sql = %sql.text, "fetch one");
-        Ok(match self.route(intent) {
+        let node = self.route(intent);
+        if let Some(pipelined) = &node.pipelined {
+            return pipelined.fetch_optional(&sql, intent).await;
+        }
+        Ok(match &node.pool {
             Pool::Sqlite(p) => bind::sqlite(&sql).fetch_optional(p).await?.map(Row::Sqlite),
             Pool::Postgres(p) => bind::postgres(&sql)
                 .fetch_optional(p)
@@ -240,6 +253,9 @@ impl Executor for &Db {
         self.count_statement();
         self.note_write();
         tracing::trace!(sql = %sql.text, "execute");
+        if let Some(pipelined) = &self.shared.primary.pipelined {
+            return pipelined.execute(&sql).await;
+        }
         Ok(match self.primary() {
             Pool::Sqlite(p) => executed(bind::sqlite(&sql).execute(p).await?.rows_affected(), None),
             Pool::Postgres(p) => {
@@ -250,6 +266,45 @@ impl Executor for &Db {
                 executed(done.rows_affected(), Some(done.last_insert_id()))
             }
         })
+    }
+}
+
+/// One server: its sqlx pool, and its pipelined connections when configured.
+#[derive(Debug)]
+struct Node {
+    pool: Pool,
+    pipelined: Option<Pipelined>,
+}
+
+impl Node {
+    async fn open(url: &str, config: &DbConfig) -> Result<Self> {
+        if config.pipelined_connections == 0 {
+            return Ok(Self {
+                pool: Pool::open(url, config, false).await?,
+                pipelined: None,
+            });
+        }
+        if !matches!(pool::scheme(url), "postgres" | "postgresql") {
+            return Err(Error::Config(
+                "pipelined connections are for PostgreSQL only: remove \
+                 `with_pipelined_connections` for this database"
+                    .into(),
+            ));
+        }
+        // The pipelined connections open first: they prove the URL and the server, so the
+        // pool, which then only serves transactions and migrations, opens lazily.
+        let pipelined = Pipelined::open(url, config).await?;
+        Ok(Self {
+            pool: Pool::open(url, config, true).await?,
+            pipelined: Some(pipelined),
+        })
+    }
+
+    async fn close(&self) {
+        if let Some(pipelined) = &self.pipelined {
+            pipelined.close();
+        }
+        self.pool.close().await;
     }
 }
 

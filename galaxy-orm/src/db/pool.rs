@@ -31,9 +31,11 @@ impl Pool {
     }
 
     /// Opens a pool for `url`, connecting once so that a wrong URL fails here, not on the
-    /// first request.
-    pub(crate) async fn open(url: &str, config: &DbConfig) -> Result<Self> {
-        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    /// first request. A `lazy` PostgreSQL pool connects nothing until first used: the
+    /// pipelined connections opened beside it already proved the URL, and an idle pooled
+    /// connection would hold a server backend for nothing.
+    pub(crate) async fn open(url: &str, config: &DbConfig, lazy: bool) -> Result<Self> {
+        let scheme = scheme(url);
         match scheme {
             "sqlite" => {
                 let options = SqliteConnectOptions::from_str(url)?
@@ -58,13 +60,14 @@ impl Pool {
             }
             "postgres" | "postgresql" => {
                 let options = PgConnectOptions::from_str(url)?;
-                probe(&options).await?;
                 let pool = check_idle(PgPoolOptions::new(), config.check_idle_after)
                     .max_connections(config.max_connections)
-                    .acquire_timeout(config.acquire_timeout)
-                    .connect_with(options)
-                    .await?;
-                Ok(Self::Postgres(pool))
+                    .acquire_timeout(config.acquire_timeout);
+                if lazy {
+                    return Ok(Self::Postgres(pool.connect_lazy_with(options)));
+                }
+                probe(&options).await?;
+                Ok(Self::Postgres(pool.connect_with(options).await?))
             }
             "mysql" | "mariadb" => {
                 let url = url.replacen("mariadb:", "mysql:", 1);
@@ -90,6 +93,11 @@ impl Pool {
             Self::MySql(p) => p.close().await,
         }
     }
+}
+
+/// The scheme of a database URL (`sqlite`, `postgres`...).
+pub(crate) fn scheme(url: &str) -> &str {
+    url.split_once(':').map(|(s, _)| s).unwrap_or_default()
 }
 
 /// Pings a connection before handing it out only when it sat idle for `after` or longer.

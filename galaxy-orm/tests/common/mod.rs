@@ -1,6 +1,10 @@
 //! Test databases: SQLite always; PostgreSQL and MariaDB when `GALAXY_TEST_POSTGRES_URL` /
 //! `GALAXY_TEST_MYSQL_URL` are set. Each test gets a database of its own, created fresh, so
 //! tests run in parallel without seeing each other's rows.
+//!
+//! PostgreSQL runs twice: `postgres` through the sqlx pool, `postgres_pipelined` with
+//! statements outside transactions on pipelined connections
+//! (`DbConfig::with_pipelined_connections`), so every all-dialect test checks both paths.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -17,11 +21,39 @@ pub fn backends() -> Vec<(&'static str, Option<String>)> {
         ("mysql", "GALAXY_TEST_MYSQL_URL"),
     ] {
         match std::env::var(var) {
-            Ok(url) if !url.is_empty() => out.push((label, Some(url))),
+            Ok(url) if !url.is_empty() => {
+                if label == "postgres" {
+                    out.push((PIPELINED, Some(url.clone())));
+                }
+                out.push((label, Some(url)));
+            }
             _ => println!("skipping {label}: {var} is not set"),
         }
     }
     out
+}
+
+/// The label of PostgreSQL with pipelined connections.
+pub const PIPELINED: &str = "postgres_pipelined";
+
+/// The database family of a backend label: `postgres_pipelined` is `postgres`.
+pub fn family(label: &str) -> &str {
+    if label == PIPELINED {
+        "postgres"
+    } else {
+        label
+    }
+}
+
+/// The connection settings of `label` for `url`: two pipelined connections (so that taking
+/// them in turn is exercised too) for `postgres_pipelined`.
+pub fn config(label: &str, url: String) -> DbConfig {
+    let config = DbConfig::new(url);
+    if label == PIPELINED {
+        config.with_pipelined_connections(2)
+    } else {
+        config
+    }
 }
 
 /// A fresh, empty database named after `test` on the backend `label`.
@@ -37,15 +69,19 @@ pub async fn fresh_with(
     configure: impl FnOnce(DbConfig) -> DbConfig,
 ) -> Db {
     let url = fresh_url(label, url, test).await;
-    Db::connect_with(configure(DbConfig::new(url)))
+    Db::connect_with(configure(config(label, url)))
         .await
         .unwrap_or_else(|e| panic!("{label}: cannot connect: {e}"))
 }
 
 /// The URL of a fresh database for `test` (recreated on servers, a new file for SQLite).
 pub async fn fresh_url(label: &str, url: Option<&str>, test: &str) -> String {
-    let name = format!("galaxy_orm_{test}");
-    match (label, url) {
+    let name = if label == PIPELINED {
+        format!("galaxy_orm_{test}_pipelined")
+    } else {
+        format!("galaxy_orm_{test}")
+    };
+    match (family(label), url) {
         ("sqlite", _) => {
             let path = sqlite_path(&name);
             for suffix in ["", "-wal", "-shm"] {
@@ -57,7 +93,7 @@ pub async fn fresh_url(label: &str, url: Option<&str>, test: &str) -> String {
             let admin = Db::connect(url)
                 .await
                 .unwrap_or_else(|e| panic!("{label} at {url} is set but unreachable: {e}"));
-            let (drop, create) = if label == "postgres" {
+            let (drop, create) = if family(label) == "postgres" {
                 (
                     format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
                     format!("CREATE DATABASE {name}"),
@@ -110,5 +146,5 @@ fn replace_database(url: &str, name: &str) -> String {
 pub fn migrations(label: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/migrations")
-        .join(label)
+        .join(family(label))
 }

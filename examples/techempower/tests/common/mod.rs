@@ -80,14 +80,16 @@ impl Seeded {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        let mut seeded = Self::seed("sqlite", format!("sqlite://{}", path.display())).await;
+        let config = DbConfig::new(format!("sqlite://{}", path.display()));
+        let mut seeded = Self::seed("sqlite", config).await;
         seeded.file = Some(path);
         seeded
     }
 
     /// A database `name` created afresh on the PostgreSQL server at `url` (other tests use
-    /// that server's database; this one is ours alone).
-    pub async fn postgres(url: &str, name: &str) -> Self {
+    /// that server's database; this one is ours alone), served with `pipelined` pipelined
+    /// connections (0: the pool only).
+    pub async fn postgres(url: &str, name: &str, pipelined: usize) -> Self {
         let admin = Db::connect(url)
             .await
             .unwrap_or_else(|e| panic!("postgres at {url} is set but unreachable: {e}"));
@@ -98,10 +100,12 @@ impl Seeded {
             run(&admin, statement).await;
         }
         admin.close().await;
-        Self::seed("postgres", with_database(url, name)).await
+        let config = DbConfig::new(with_database(url, name)).with_pipelined_connections(pipelined);
+        Self::seed("postgres", config).await
     }
 
-    async fn seed(label: &'static str, url: String) -> Self {
+    async fn seed(label: &'static str, config: DbConfig) -> Self {
+        let url = config.url.clone();
         let db = Db::connect(&url)
             .await
             .unwrap_or_else(|e| panic!("{label}: cannot connect to {url}: {e}"));
@@ -140,7 +144,7 @@ impl Seeded {
         .await;
         db.close().await;
 
-        let database = Database::new(DbConfig::new(url).with_max_connections(8));
+        let database = Database::new(config.with_max_connections(8));
         let config = ServerConfig::builder()
             .addr(([127, 0, 0, 1], 0).into())
             .build();
