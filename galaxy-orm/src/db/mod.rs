@@ -98,6 +98,13 @@ impl Db {
 
     /// Connects with `config`: the primary, then every replica.
     pub async fn connect_with(config: DbConfig) -> Result<Self> {
+        // Connecting drives the drivers' handshakes, a future of over 3 KB. Boxed, it is not
+        // part of every future that may connect (a per-worker pool opened on first use sits in
+        // each request's future), so those stay small for the requests that never connect.
+        Box::pin(Self::open(config)).await
+    }
+
+    async fn open(config: DbConfig) -> Result<Self> {
         let primary = Node::open(&config.url, &config).await?;
         let mut replicas = Vec::with_capacity(config.replicas.len());
         for url in &config.replicas {
@@ -192,6 +199,10 @@ impl Db {
     }
 }
 
+/// Each driver's future is boxed: sqlx's are kilobytes, and inline they would make every
+/// future that runs a query (a handler's, and so the server's future for every request, on
+/// every route) that large. One allocation per statement costs far less than moving and
+/// holding kilobytes per request.
 impl Executor for &Db {
     fn dialect(&self) -> Dialect {
         Db::dialect(self)
@@ -205,23 +216,20 @@ impl Executor for &Db {
         tracing::trace!(sql = %sql.text, "fetch");
         let node = self.route(intent);
         if let Some(pipelined) = &node.pipelined {
-            return pipelined.fetch_all(&sql, intent).await;
+            return Box::pin(pipelined.fetch_all(&sql, intent)).await;
         }
         Ok(match &node.pool {
-            Pool::Sqlite(p) => bind::sqlite(&sql)
-                .fetch_all(p)
+            Pool::Sqlite(p) => Box::pin(bind::sqlite(&sql).fetch_all(p))
                 .await?
                 .into_iter()
                 .map(Row::Sqlite)
                 .collect(),
-            Pool::Postgres(p) => bind::postgres(&sql)
-                .fetch_all(p)
+            Pool::Postgres(p) => Box::pin(bind::postgres(&sql).fetch_all(p))
                 .await?
                 .into_iter()
                 .map(Row::Postgres)
                 .collect(),
-            Pool::MySql(p) => bind::mysql(&sql)
-                .fetch_all(p)
+            Pool::MySql(p) => Box::pin(bind::mysql(&sql).fetch_all(p))
                 .await?
                 .into_iter()
                 .map(Row::MySql)
@@ -237,15 +245,18 @@ impl Executor for &Db {
         tracing::trace!(sql = %sql.text, "fetch one");
         let node = self.route(intent);
         if let Some(pipelined) = &node.pipelined {
-            return pipelined.fetch_optional(&sql, intent).await;
+            return Box::pin(pipelined.fetch_optional(&sql, intent)).await;
         }
         Ok(match &node.pool {
-            Pool::Sqlite(p) => bind::sqlite(&sql).fetch_optional(p).await?.map(Row::Sqlite),
-            Pool::Postgres(p) => bind::postgres(&sql)
-                .fetch_optional(p)
+            Pool::Sqlite(p) => Box::pin(bind::sqlite(&sql).fetch_optional(p))
+                .await?
+                .map(Row::Sqlite),
+            Pool::Postgres(p) => Box::pin(bind::postgres(&sql).fetch_optional(p))
                 .await?
                 .map(Row::Postgres),
-            Pool::MySql(p) => bind::mysql(&sql).fetch_optional(p).await?.map(Row::MySql),
+            Pool::MySql(p) => Box::pin(bind::mysql(&sql).fetch_optional(p))
+                .await?
+                .map(Row::MySql),
         })
     }
 
@@ -254,15 +265,23 @@ impl Executor for &Db {
         self.note_write();
         tracing::trace!(sql = %sql.text, "execute");
         if let Some(pipelined) = &self.shared.primary.pipelined {
-            return pipelined.execute(&sql).await;
+            return Box::pin(pipelined.execute(&sql)).await;
         }
         Ok(match self.primary() {
-            Pool::Sqlite(p) => executed(bind::sqlite(&sql).execute(p).await?.rows_affected(), None),
-            Pool::Postgres(p) => {
-                executed(bind::postgres(&sql).execute(p).await?.rows_affected(), None)
-            }
+            Pool::Sqlite(p) => executed(
+                Box::pin(bind::sqlite(&sql).execute(p))
+                    .await?
+                    .rows_affected(),
+                None,
+            ),
+            Pool::Postgres(p) => executed(
+                Box::pin(bind::postgres(&sql).execute(p))
+                    .await?
+                    .rows_affected(),
+                None,
+            ),
             Pool::MySql(p) => {
-                let done = bind::mysql(&sql).execute(p).await?;
+                let done = Box::pin(bind::mysql(&sql).execute(p)).await?;
                 executed(done.rows_affected(), Some(done.last_insert_id()))
             }
         })
