@@ -553,6 +553,42 @@ async fn an_idle_keep_alive_connection_is_closed_within_the_header_read_timeout(
     server.shutdown().await;
 }
 
+/// HTTP/1.1 alone (`http2: false`) serves through hyper's own HTTP/1 connection rather than
+/// hyper-util's detecting one: the same answers, the same limits, and a header read timeout
+/// that runs from the connection's first byte.
+#[tokio::test]
+async fn an_http1_only_server_keeps_every_deadline_and_pipelines() {
+    let mut http1_only = config();
+    http1_only.http2 = false;
+    let (server, _) = start(http1_only).await;
+    let addr = server.local_addr();
+
+    let mut client = Client::connect(addr).await;
+    for _ in 0..3 {
+        client.send(&get("/")).await;
+    }
+    for _ in 0..3 {
+        assert_eq!(client.response().await.unwrap().status, 200);
+    }
+    let closed = tokio::time::timeout(Duration::from_secs(5), client.closes_silently()).await;
+    assert_eq!(closed, Ok(true), "an idle keep-alive connection is closed");
+
+    let (reader, _writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    assert!(
+        closed_silently_within(reader, Duration::from_secs(5)).await,
+        "a connection that sends nothing is closed"
+    );
+
+    let (reader, writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    let head = b"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n".to_vec();
+    dribble(writer, head, Duration::from_millis(300));
+    assert!(
+        closed_silently_within(reader, Duration::from_secs(5)).await,
+        "a slowloris head is closed"
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_with_a_request_id_and_the_server_keeps_serving() {
     let (server, _) = start(config()).await;

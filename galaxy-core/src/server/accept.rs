@@ -1,5 +1,6 @@
 //! The accept loop: one per listener, serving each connection on its own task.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +11,10 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::ServerConfig;
-use super::connection::{Connection, ServedRef, connection_builder, drive, serve_connection};
+use super::connection::{
+    Connection, ServedRef, connection_builder, drive, http1_builder, serve_connection,
+    serve_http1_connection,
+};
 use crate::App;
 
 /// How long, and how many bytes, a refused connection is read from before it is closed.
@@ -21,9 +25,49 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
     listener: TcpListener,
     served: S,
     config: Arc<ServerConfig>,
-    mut stopped: watch::Receiver<bool>,
+    stopped: watch::Receiver<bool>,
 ) {
-    let builder = connection_builder(&config);
+    let body_read_timeout = config.body_read_timeout;
+    // Two loops rather than one over an enum of connections: an enum is as large as its
+    // largest variant, and the HTTP/1-only connection is the smaller one.
+    if config.http2 {
+        let builder = connection_builder(&config);
+        let timeout = config.header_read_timeout;
+        let serve = |stream, peer, graceful: &GracefulShutdown, tasks: &mut JoinSet<()>| {
+            let Connection {
+                conn,
+                first_request,
+            } = serve_connection(&builder, served.clone(), stream, peer, body_read_timeout);
+            let conn = graceful.watch(conn);
+            tasks.spawn(async move { drive(conn, &first_request, timeout).await });
+        };
+        run(listener, &config, stopped, serve).await;
+    } else {
+        let builder = http1_builder(&config);
+        let serve = |stream, peer, graceful: &GracefulShutdown, tasks: &mut JoinSet<()>| {
+            let conn =
+                serve_http1_connection(&builder, served.clone(), stream, peer, body_read_timeout);
+            let conn = graceful.watch(conn);
+            tasks.spawn(async move {
+                // Clients that vanish mid-request are routine; nothing above debug level.
+                if let Err(err) = conn.await {
+                    tracing::debug!(error = %err, "connection ended with an error");
+                }
+            });
+        };
+        run(listener, &config, stopped, serve).await;
+    }
+}
+
+/// Accepts connections until `stopped`, handing each to `serve`, then shuts down gracefully.
+async fn run<F>(
+    listener: TcpListener,
+    config: &ServerConfig,
+    mut stopped: watch::Receiver<bool>,
+    serve: F,
+) where
+    F: Fn(TcpStream, Option<SocketAddr>, &GracefulShutdown, &mut JoinSet<()>),
+{
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     loop {
@@ -33,22 +77,12 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) if connections.len() >= config.max_connections => {
-                    refuse_busy(stream, &config);
+                    refuse_busy(stream, config);
                 }
                 Ok((stream, peer)) => {
                     // Small responses should leave at once, not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
-                    let Connection { conn, first_request } =
-                        serve_connection(
-                        &builder,
-                        served.clone(),
-                        stream,
-                        Some(peer),
-                        config.body_read_timeout,
-                    );
-                    let conn = graceful.watch(conn);
-                    let timeout = config.header_read_timeout;
-                    connections.spawn(async move { drive(conn, &first_request, timeout).await });
+                    serve(stream, Some(peer), &graceful, &mut connections);
                 }
                 Err(err) => {
                     // Usually the process is out of file descriptors; pausing lets connections
