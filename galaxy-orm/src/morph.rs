@@ -142,8 +142,9 @@ impl<P: Model, C: Model> Relation for MorphMany<P, C> {
         let sql = self.query(keys.clone()).select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
         let mut by_owner: HashMap<KeyOf, Vec<&Row>> = HashMap::new();
+        let at = C::COLUMNS.iter().position(|c| *c == self.id_column);
         for row in &rows {
-            if let Some(key) = key_of(&row.value(self.id_column)?) {
+            if let Some(key) = key_of(&row.value_at(at, self.id_column)?) {
                 by_owner.entry(key).or_default().push(row);
             }
         }
@@ -225,8 +226,9 @@ impl<C: Model, O: Model> Relation for MorphToOf<C, O> {
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
         let mut owners: HashMap<KeyOf, &Row> = HashMap::new();
+        let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
         for row in &rows {
-            if let Some(key) = key_of(&row.value(O::PRIMARY_KEY)?) {
+            if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {
                 owners.insert(key, row);
             }
         }

@@ -155,8 +155,9 @@ impl<P: Model, C: Model> Relation for HasMany<P, C> {
         // Rows, not models, are grouped: a parent listed twice gets its children decoded twice
         // rather than requiring models to be `Clone`.
         let mut by_parent: HashMap<KeyOf, Vec<&crate::Row>> = HashMap::new();
+        let at = C::COLUMNS.iter().position(|c| *c == self.foreign_key);
         for row in &rows {
-            if let Some(key) = key_of(&row.value(self.foreign_key)?) {
+            if let Some(key) = key_of(&row.value_at(at, self.foreign_key)?) {
                 by_parent.entry(key).or_default().push(row);
             }
         }
@@ -239,8 +240,9 @@ impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
         let mut owners: HashMap<KeyOf, &crate::Row> = HashMap::new();
+        let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
         for row in &rows {
-            if let Some(key) = key_of(&row.value(O::PRIMARY_KEY)?) {
+            if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {
                 owners.insert(key, row);
             }
         }

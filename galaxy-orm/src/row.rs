@@ -95,6 +95,22 @@ impl Row {
         }
     }
 
+    /// The column `name` as a [`Value`], expected at `position` (as [`Row::get_at`] reads):
+    /// for eager loading, which reads the key of every child row.
+    pub(crate) fn value_at(&self, position: Option<usize>, name: &str) -> Result<Value> {
+        let Some(position) = position else {
+            return self.value(name);
+        };
+        match self {
+            Self::Sqlite(row) => sqlite_value(row, index_of(row, position, name)?, name),
+            Self::Postgres(row) => postgres_value(row, index_of(row, position, name)?, name),
+            Self::MySql(row) => mysql_value(row, index_of(row, position, name)?, name),
+            Self::PostgresPipelined(row) => {
+                pipelined::value(row, pipelined::index_of(row, Some(position), name)?, name)
+            }
+        }
+    }
+
     /// The column at `index` (named `name`, for messages) read as `T`.
     fn read<T: FieldType>(&self, index: usize, name: &str) -> Result<T> {
         let value = match self {
