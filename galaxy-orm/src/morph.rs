@@ -2,7 +2,7 @@
 //! (posts, videos), through a pair of columns `<name>_type` (the owner's table) and `<name>_id`
 //! (the owner's key). [`MorphMany`] is the owner's side, [`MorphTo`] the child's.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -141,7 +141,7 @@ impl<P: Model, C: Model> Relation for MorphMany<P, C> {
         }
         let sql = self.query(keys.clone()).select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
-        let mut by_owner: HashMap<KeyOf, Vec<&Row>> = HashMap::new();
+        let mut by_owner: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
         let at = C::COLUMNS.iter().position(|c| *c == self.id_column);
         for row in &rows {
             if let Some(key) = key_of(&row.value_at(at, self.id_column)?) {
@@ -225,7 +225,7 @@ impl<C: Model, O: Model> Relation for MorphToOf<C, O> {
         let rows = ex
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
-        let mut owners: HashMap<KeyOf, &Row> = HashMap::new();
+        let mut owners: BTreeMap<KeyOf, &Row> = BTreeMap::new();
         let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
         for row in &rows {
             if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {

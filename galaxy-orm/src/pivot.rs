@@ -1,7 +1,7 @@
 //! Many-to-many relations through a pivot model: [`BelongsToMany`], with the pivot's own
 //! columns read with each related row and written by `attach`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -291,7 +291,7 @@ impl<P: Model, C: Model, V: Model> Relation for BelongsToMany<P, C, V> {
         let sql = self.select_sql(ex.dialect(), keys.clone());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
         let parent_column = format!("{PIVOT_ALIAS}{}", self.foreign_key);
-        let mut by_parent: HashMap<KeyOf, Vec<&Row>> = HashMap::new();
+        let mut by_parent: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
         for row in &rows {
             if let Some(key) = key_of(&row.value(&parent_column)?) {
                 by_parent.entry(key).or_default().push(row);

@@ -6,7 +6,7 @@
 //! one query per relation whatever the number of rows and returns `(model, related)` pairs, so
 //! the type says what was loaded.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -97,7 +97,11 @@ descriptor_impls!(BelongsTo);
 
 /// Keys compared in memory to match related rows to parents. Integer widths and drivers differ
 /// (`INT4` vs `INT8`), so keys are compared by value family, not by Rust type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Grouped in ordered maps rather than hash maps: for the tens to thousands of keys of one
+/// eager load, a few integer comparisons cost less than SipHashing every key (hashing was an
+/// eighth of what galaxy-orm added to a 20-post, 100-comment eager load).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum KeyOf {
     Int(i64),
     Text(String),
@@ -117,7 +121,7 @@ pub(crate) fn key_of(value: &Value) -> Option<KeyOf> {
 
 /// `column IN (keys)` with the keys deduplicated, for one eager-loading query.
 pub(crate) fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = BTreeSet::new();
     let unique = keys
         .into_iter()
         .filter(|v| key_of(v).is_some_and(|k| seen.insert(k)))
@@ -154,7 +158,7 @@ impl<P: Model, C: Model> Relation for HasMany<P, C> {
             .await?;
         // Rows, not models, are grouped: a parent listed twice gets its children decoded twice
         // rather than requiring models to be `Clone`.
-        let mut by_parent: HashMap<KeyOf, Vec<&crate::Row>> = HashMap::new();
+        let mut by_parent: BTreeMap<KeyOf, Vec<&crate::Row>> = BTreeMap::new();
         let at = C::COLUMNS.iter().position(|c| *c == self.foreign_key);
         for row in &rows {
             if let Some(key) = key_of(&row.value_at(at, self.foreign_key)?) {
@@ -239,7 +243,7 @@ impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
         let rows = ex
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
-        let mut owners: HashMap<KeyOf, &crate::Row> = HashMap::new();
+        let mut owners: BTreeMap<KeyOf, &crate::Row> = BTreeMap::new();
         let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
         for row in &rows {
             if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {
