@@ -39,7 +39,7 @@ impl Jar {
 
     /// The `Cookie` header for a request to `path`, if any stored cookie applies to it.
     pub(super) fn header_for(&self, path: &str) -> Option<HeaderValue> {
-        let pairs: Vec<String> = self
+        let mut pairs: Vec<String> = self
             .0
             .iter()
             .filter(|cookie| {
@@ -49,6 +49,8 @@ impl Jar {
             })
             .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
             .collect();
+        // The jar is a hash set: a fixed order makes requests, and tests, repeatable.
+        pairs.sort_unstable();
         if pairs.is_empty() {
             return None;
         }
