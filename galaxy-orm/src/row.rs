@@ -3,6 +3,7 @@
 
 use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
+use sqlx::postgres::types::Oid;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{
     Column as _, ColumnIndex, Decode, MySql, Postgres, Row as _, Sqlite, Type, TypeInfo, ValueRef,
@@ -183,29 +184,52 @@ fn sqlite_value(row: &SqliteRow, index: usize, name: &str) -> Result<Value> {
     })
 }
 
+/// OIDs of the built-in PostgreSQL types galaxy-orm reads (`pg_type.dat`; built-in OIDs never
+/// change). Matching the number is one comparison; matching the type's name was a string
+/// comparison per candidate, per value read.
+mod pg_oid {
+    pub(super) const BOOL: u32 = 16;
+    pub(super) const BYTEA: u32 = 17;
+    pub(super) const NAME: u32 = 19;
+    pub(super) const INT8: u32 = 20;
+    pub(super) const INT2: u32 = 21;
+    pub(super) const INT4: u32 = 23;
+    pub(super) const TEXT: u32 = 25;
+    pub(super) const FLOAT4: u32 = 700;
+    pub(super) const FLOAT8: u32 = 701;
+    pub(super) const BPCHAR: u32 = 1042;
+    pub(super) const VARCHAR: u32 = 1043;
+    pub(super) const TIMESTAMP: u32 = 1114;
+    pub(super) const TIMESTAMPTZ: u32 = 1184;
+}
+
 fn postgres_value(row: &PgRow, index: usize, name: &str) -> Result<Value> {
     let raw = row.try_get_raw(index)?;
-    // An owned copy of the type (a plain enum for built-in types), not of its name: no
-    // allocation per value read.
-    let type_info = raw.type_info().into_owned();
-    let type_name = type_info.name();
     if raw.is_null() {
         return Ok(Value::Null(Kind::Text));
     }
-    Ok(match type_name {
-        "BOOL" => Value::Bool(decode::<Postgres, bool>(raw, name)?),
-        "INT2" => Value::Int(decode::<Postgres, i16>(raw, name)?.into()),
-        "INT4" => Value::Int(decode::<Postgres, i32>(raw, name)?.into()),
-        "INT8" => Value::Int(decode::<Postgres, i64>(raw, name)?),
-        "FLOAT4" => Value::Float(decode::<Postgres, f32>(raw, name)?.into()),
-        "FLOAT8" => Value::Float(decode::<Postgres, f64>(raw, name)?),
-        "TEXT" | "VARCHAR" | "CHAR" | "NAME" => Value::Text(decode::<Postgres, String>(raw, name)?),
-        "BYTEA" => Value::Bytes(decode::<Postgres, Vec<u8>>(raw, name)?),
-        "TIMESTAMPTZ" => Value::Timestamp(decode::<Postgres, time::OffsetDateTime>(raw, name)?),
-        "TIMESTAMP" => {
+    let type_info = raw.type_info();
+    let Some(Oid(oid)) = type_info.oid() else {
+        return unsupported(name, type_info.name());
+    };
+    Ok(match oid {
+        pg_oid::BOOL => Value::Bool(decode::<Postgres, bool>(raw, name)?),
+        pg_oid::INT2 => Value::Int(decode::<Postgres, i16>(raw, name)?.into()),
+        pg_oid::INT4 => Value::Int(decode::<Postgres, i32>(raw, name)?.into()),
+        pg_oid::INT8 => Value::Int(decode::<Postgres, i64>(raw, name)?),
+        pg_oid::FLOAT4 => Value::Float(decode::<Postgres, f32>(raw, name)?.into()),
+        pg_oid::FLOAT8 => Value::Float(decode::<Postgres, f64>(raw, name)?),
+        pg_oid::TEXT | pg_oid::VARCHAR | pg_oid::BPCHAR | pg_oid::NAME => {
+            Value::Text(decode::<Postgres, String>(raw, name)?)
+        }
+        pg_oid::BYTEA => Value::Bytes(decode::<Postgres, Vec<u8>>(raw, name)?),
+        pg_oid::TIMESTAMPTZ => {
+            Value::Timestamp(decode::<Postgres, time::OffsetDateTime>(raw, name)?)
+        }
+        pg_oid::TIMESTAMP => {
             Value::Timestamp(decode::<Postgres, time::PrimitiveDateTime>(raw, name)?.assume_utc())
         }
-        other => return unsupported(name, other),
+        _ => return unsupported(name, type_info.name()),
     })
 }
 
