@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 
 use super::ServerConfig;
 use super::connection::{
-    Connection, ServedRef, connection_builder, drive, http1_builder, serve_connection,
+    Connection, ServedRef, connection_builder, drive, drive_http1, http1_builder, serve_connection,
     serve_http1_connection,
 };
 use crate::App;
@@ -48,12 +48,7 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
             let conn =
                 serve_http1_connection(&builder, served.clone(), stream, peer, body_read_timeout);
             let conn = graceful.watch(conn);
-            tasks.spawn(async move {
-                // Clients that vanish mid-request are routine; nothing above debug level.
-                if let Err(err) = conn.await {
-                    tracing::debug!(error = %err, "connection ended with an error");
-                }
-            });
+            tasks.spawn(drive_http1(conn));
         };
         run(listener, &config, stopped, serve).await;
     }

@@ -30,29 +30,33 @@ pub(crate) trait ServedRef<A>:
 }
 impl<A, T> ServedRef<A> for T where T: Deref<Target = Served<A>> + Clone + Send + Sync + 'static {}
 
+/// The HTTP/1.1 settings, on hyper's own builder or hyper-util's: the two types have the same
+/// methods but no common trait, and both paths must enforce the same limits.
+macro_rules! http1_settings {
+    ($builder:expr, $config:expr) => {
+        $builder
+            .timer(LazyTimer)
+            .header_read_timeout($config.header_read_timeout)
+            .max_headers($config.max_headers)
+            .max_buf_size($config.max_head_bytes)
+            .keep_alive(true)
+            // Off by default: it holds back writes while unparsed bytes sit in the read buffer,
+            // which is always the case after a parse error, so the 400/431 hyper writes for a
+            // bad head is dropped with the connection instead of being sent.
+            .pipeline_flush($config.pipeline_flush)
+    };
+}
+
+/// The builder for HTTP/1.1 and HTTP/2 with prior knowledge (`ServerConfig::http2` on).
 pub(crate) fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(LazyTimer)
-        .header_read_timeout(config.header_read_timeout)
-        .max_headers(config.max_headers)
-        .max_buf_size(config.max_head_bytes)
-        .keep_alive(true)
-        // Off by default: it holds back writes while unparsed bytes sit in the read buffer,
-        // which is always the case after a parse error, so the 400/431 hyper writes for a bad
-        // head is dropped with the connection instead of being sent.
-        .pipeline_flush(config.pipeline_flush);
+    http1_settings!(builder.http1(), config);
     builder
         .http2()
         .timer(TokioTimer::new())
         .max_header_list_size(config.max_head_bytes as u32)
         .keep_alive_interval(Some(Duration::from_secs(30)));
-    if config.http2 {
-        builder
-    } else {
-        builder.http1_only()
-    }
+    builder
 }
 
 /// A connection builder for HTTP/1.1 alone (`ServerConfig::http2` off): hyper's own, without
@@ -61,13 +65,7 @@ pub(crate) fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioEx
 /// timeout runs from the first byte, so no first-request deadline is needed around it.
 pub(crate) fn http1_builder(config: &ServerConfig) -> http1::Builder {
     let mut builder = http1::Builder::new();
-    builder
-        .timer(LazyTimer)
-        .header_read_timeout(config.header_read_timeout)
-        .max_headers(config.max_headers)
-        .max_buf_size(config.max_head_bytes)
-        .keep_alive(true)
-        .pipeline_flush(config.pipeline_flush);
+    http1_settings!(builder, config);
     builder
 }
 
@@ -151,6 +149,18 @@ where
             }
         },
     };
+    log_end(result);
+}
+
+/// Drives an HTTP/1.1-only connection (see [`http1_builder`]) to its end.
+pub(crate) async fn drive_http1<F>(conn: F)
+where
+    F: Future<Output = Result<(), hyper::Error>>,
+{
+    log_end(conn.await);
+}
+
+fn log_end<E: std::fmt::Display>(result: Result<(), E>) {
     // Clients that vanish mid-request are routine; nothing to report above debug level.
     if let Err(err) = result {
         tracing::debug!(error = %err, "connection ended with an error");
@@ -168,11 +178,23 @@ where
     A: App,
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let builder = connection_builder(config);
     let served = Arc::new(Served::new(app, config.pipeline()));
-    let Connection {
-        conn,
-        first_request,
-    } = serve_connection(&builder, served, io, None, config.body_read_timeout);
-    drive(conn, &first_request, config.header_read_timeout).await;
+    if config.http2 {
+        let builder = connection_builder(config);
+        let Connection {
+            conn,
+            first_request,
+        } = serve_connection(&builder, served, io, None, config.body_read_timeout);
+        drive(conn, &first_request, config.header_read_timeout).await;
+    } else {
+        let builder = http1_builder(config);
+        drive_http1(serve_http1_connection(
+            &builder,
+            served,
+            io,
+            None,
+            config.body_read_timeout,
+        ))
+        .await;
+    }
 }
