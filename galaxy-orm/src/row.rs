@@ -43,13 +43,7 @@ impl std::fmt::Debug for Row {
 impl Row {
     /// The column `name` read as `T`.
     pub fn get<T: FieldType>(&self, name: &str) -> Result<T> {
-        let index = match self {
-            Self::Sqlite(row) => name.index(row)?,
-            Self::Postgres(row) => name.index(row)?,
-            Self::MySql(row) => name.index(row)?,
-            Self::PostgresPipelined(row) => pipelined::index_of(row, None, name)?,
-        };
-        self.read(index, name)
+        self.read(self.index(None, name)?, name)
     }
 
     /// The column `name` read as `T`, where `name` is expected to be the column at `position`
@@ -75,51 +69,44 @@ impl Row {
     /// # }
     /// ```
     pub fn get_at<T: FieldType>(&self, position: usize, name: &str) -> Result<T> {
-        let index = match self {
-            Self::Sqlite(row) => index_of(row, position, name)?,
-            Self::Postgres(row) => index_of(row, position, name)?,
-            Self::MySql(row) => index_of(row, position, name)?,
-            Self::PostgresPipelined(row) => pipelined::index_of(row, Some(position), name)?,
-        };
-        self.read(index, name)
+        self.read(self.index(Some(position), name)?, name)
     }
 
     /// The column `name` as a [`Value`].
     pub fn value(&self, name: &str) -> Result<Value> {
-        match self {
-            Self::Sqlite(row) => sqlite_value(row, name.index(row)?, name),
-            Self::Postgres(row) => postgres_value(row, name.index(row)?, name),
-            Self::MySql(row) => mysql_value(row, name.index(row)?, name),
-            Self::PostgresPipelined(row) => {
-                pipelined::value(row, pipelined::index_of(row, None, name)?, name)
-            }
-        }
+        self.value_at_index(self.index(None, name)?, name)
     }
 
     /// The column `name` as a [`Value`], expected at `position` (as [`Row::get_at`] reads):
     /// for eager loading, which reads the key of every child row.
     pub(crate) fn value_at(&self, position: Option<usize>, name: &str) -> Result<Value> {
-        let Some(position) = position else {
-            return self.value(name);
-        };
+        self.value_at_index(self.index(position, name)?, name)
+    }
+
+    /// The index of the column `name`: `position` when the column there has that name (one
+    /// comparison), else found by name.
+    fn index(&self, position: Option<usize>, name: &str) -> Result<usize> {
         match self {
-            Self::Sqlite(row) => sqlite_value(row, index_of(row, position, name)?, name),
-            Self::Postgres(row) => postgres_value(row, index_of(row, position, name)?, name),
-            Self::MySql(row) => mysql_value(row, index_of(row, position, name)?, name),
-            Self::PostgresPipelined(row) => {
-                pipelined::value(row, pipelined::index_of(row, Some(position), name)?, name)
-            }
+            Self::Sqlite(row) => index_of(row, position, name),
+            Self::Postgres(row) => index_of(row, position, name),
+            Self::MySql(row) => index_of(row, position, name),
+            Self::PostgresPipelined(row) => pipelined::index_of(row, position, name),
+        }
+    }
+
+    /// The column at `index` (named `name`, for messages) as a [`Value`].
+    fn value_at_index(&self, index: usize, name: &str) -> Result<Value> {
+        match self {
+            Self::Sqlite(row) => sqlite_value(row, index, name),
+            Self::Postgres(row) => postgres_value(row, index, name),
+            Self::MySql(row) => mysql_value(row, index, name),
+            Self::PostgresPipelined(row) => pipelined::value(row, index, name),
         }
     }
 
     /// The column at `index` (named `name`, for messages) read as `T`.
     fn read<T: FieldType>(&self, index: usize, name: &str) -> Result<T> {
-        let value = match self {
-            Self::Sqlite(row) => sqlite_value(row, index, name),
-            Self::Postgres(row) => postgres_value(row, index, name),
-            Self::MySql(row) => mysql_value(row, index, name),
-            Self::PostgresPipelined(row) => pipelined::value(row, index, name),
-        }?;
+        let value = self.value_at_index(index, name)?;
         T::from_value(value).map_err(|err| in_column(name, err))
     }
 }
@@ -134,15 +121,12 @@ fn in_column(name: &str, err: Error) -> Error {
 }
 
 /// The index of the column `name`: `position` when that column has the name, else by name.
-fn index_of<R: sqlx::Row>(row: &R, position: usize, name: &str) -> Result<usize>
+fn index_of<R: sqlx::Row>(row: &R, position: Option<usize>, name: &str) -> Result<usize>
 where
     for<'n> &'n str: ColumnIndex<R>,
 {
-    if row
-        .columns()
-        .get(position)
-        .is_some_and(|column| column.name() == name)
-    {
+    let columns = row.columns();
+    if let Some(position) = position.filter(|&p| columns.get(p).is_some_and(|c| c.name() == name)) {
         return Ok(position);
     }
     Ok(name.index(row)?)
