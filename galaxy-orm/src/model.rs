@@ -38,6 +38,13 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 
     /// Reads a model from a row that has every column of [`Model::COLUMNS`].
     fn from_row(row: &Row) -> Result<Self>;
+    /// Reads a model from a row whose first columns are [`Model::COLUMNS`] in order, as
+    /// checked once per result with [`Row::starts_with_columns`]: by position, without a name
+    /// comparison per column. The derive generates it; the default is [`Model::from_row`].
+    #[doc(hidden)]
+    fn from_row_in_order(row: &Row) -> Result<Self> {
+        Self::from_row(row)
+    }
     /// Reads a model from a row whose columns are named `alias` + column (a model selected
     /// beside another one, as a pivot is beside the related model). The derive generates it;
     /// a hand-written model that is never a pivot can keep this default, which fails.

@@ -8,8 +8,9 @@ use std::marker::PhantomData;
 
 use crate::db::{Executor, Intent};
 use crate::model::Model;
+use crate::query::ModelReader;
 use crate::query::{Condition, Expr, Query};
-use crate::relation::{KeyOf, Relation, foreign_key_value, in_keys, key_of};
+use crate::relation::{KeyOf, Relation, foreign_key_value, in_keys, key_of, keyed_rows};
 use crate::value::{FieldType, Value};
 use crate::{Result, Row};
 
@@ -141,16 +142,15 @@ impl<P: Model, C: Model> Relation for MorphMany<P, C> {
         }
         let sql = self.query(keys.clone()).select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
+        let reader = ModelReader::<C>::for_result(&rows);
         let mut by_owner: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
-        let at = C::COLUMNS.iter().position(|c| *c == self.id_column);
-        for row in &rows {
-            if let Some(key) = key_of(&row.value_at(at, self.id_column)?) {
-                by_owner.entry(key).or_default().push(row);
-            }
+        for keyed in keyed_rows::<C>(&rows, self.id_column)? {
+            let (key, row) = keyed?;
+            by_owner.entry(key).or_default().push(row);
         }
         keys.iter()
             .map(|k| match key_of(k).and_then(|k| by_owner.get(&k)) {
-                Some(children) => crate::query::from_rows(children.iter().copied()),
+                Some(children) => reader.read_all(children.iter().copied()),
                 None => Ok(Vec::new()),
             })
             .collect()
@@ -225,17 +225,12 @@ impl<C: Model, O: Model> Relation for MorphToOf<C, O> {
         let rows = ex
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
-        let mut owners: BTreeMap<KeyOf, &Row> = BTreeMap::new();
-        let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
-        for row in &rows {
-            if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {
-                owners.insert(key, row);
-            }
-        }
+        let owners = keyed_rows::<O>(&rows, O::PRIMARY_KEY)?.collect::<Result<BTreeMap<_, _>>>()?;
+        let reader = ModelReader::<O>::for_result(&rows);
         keys.iter()
             .map(
                 |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
-                    Some(row) => O::from_row(row).map(Some),
+                    Some(row) => reader.read(row).map(Some),
                     None => Ok(None),
                 },
             )

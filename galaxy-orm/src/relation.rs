@@ -13,9 +13,9 @@ use std::marker::PhantomData;
 
 use crate::db::{Executor, Intent};
 use crate::model::Model;
-use crate::query::{Condition, Expr, Query};
+use crate::query::{Condition, Expr, ModelReader, Query};
 use crate::value::{FieldType, Value};
-use crate::{Error, Result};
+use crate::{Error, Result, Row};
 
 /// A relation from `Self::Parent` rows to what each one relates to.
 pub trait Relation: Copy + Send + Sync + 'static {
@@ -129,6 +129,26 @@ pub(crate) fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M>
     Condition::new(Expr::In(column, unique, false))
 }
 
+/// The rows of one result, each with its value in column `name` of `M` as a key (rows whose
+/// value is NULL or not a key are left out). The column is found in the first row, by position
+/// when `M`'s own `SELECT` put it there, and read by index from every row: every row of one
+/// result has the same columns.
+pub(crate) fn keyed_rows<'r, M: Model>(
+    rows: &'r [Row],
+    name: &'static str,
+) -> Result<impl Iterator<Item = Result<(KeyOf, &'r Row)>> + 'r> {
+    let index = match rows.first() {
+        Some(row) => row.index(M::COLUMNS.iter().position(|c| *c == name), name)?,
+        None => 0,
+    };
+    Ok(rows
+        .iter()
+        .filter_map(move |row| match row.value_at_index(index, name) {
+            Ok(value) => key_of(&value).map(|key| Ok((key, row))),
+            Err(err) => Some(Err(err)),
+        }))
+}
+
 impl<P: Model, C: Model> HasMany<P, C> {
     /// The children of `parent` (one query).
     pub async fn load<E: Executor>(self, parent: &P, ex: E) -> Result<Vec<C>> {
@@ -158,16 +178,15 @@ impl<P: Model, C: Model> Relation for HasMany<P, C> {
             .await?;
         // Rows, not models, are grouped: a parent listed twice gets its children decoded twice
         // rather than requiring models to be `Clone`.
-        let mut by_parent: BTreeMap<KeyOf, Vec<&crate::Row>> = BTreeMap::new();
-        let at = C::COLUMNS.iter().position(|c| *c == self.foreign_key);
-        for row in &rows {
-            if let Some(key) = key_of(&row.value_at(at, self.foreign_key)?) {
-                by_parent.entry(key).or_default().push(row);
-            }
+        let reader = ModelReader::<C>::for_result(&rows);
+        let mut by_parent: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
+        for keyed in keyed_rows::<C>(&rows, self.foreign_key)? {
+            let (key, row) = keyed?;
+            by_parent.entry(key).or_default().push(row);
         }
         keys.iter()
             .map(|k| match key_of(k).and_then(|k| by_parent.get(&k)) {
-                Some(children) => crate::query::from_rows(children.iter().copied()),
+                Some(children) => reader.read_all(children.iter().copied()),
                 None => Ok(Vec::new()),
             })
             .collect()
@@ -243,17 +262,12 @@ impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
         let rows = ex
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
-        let mut owners: BTreeMap<KeyOf, &crate::Row> = BTreeMap::new();
-        let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
-        for row in &rows {
-            if let Some(key) = key_of(&row.value_at(at, O::PRIMARY_KEY)?) {
-                owners.insert(key, row);
-            }
-        }
+        let owners = keyed_rows::<O>(&rows, O::PRIMARY_KEY)?.collect::<Result<BTreeMap<_, _>>>()?;
+        let reader = ModelReader::<O>::for_result(&rows);
         keys.iter()
             .map(
                 |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
-                    Some(row) => O::from_row(row).map(Some),
+                    Some(row) => reader.read(row).map(Some),
                     None => Ok(None),
                 },
             )

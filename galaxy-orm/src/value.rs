@@ -80,6 +80,7 @@ pub trait FieldType: Sized + Send + Sync + std::fmt::Debug + 'static {
     fn from_value(value: Value) -> Result<Self, Error>;
 }
 
+#[cold]
 fn mismatch<T>(expected: &'static str, got: &Value) -> Result<T, Error> {
     Err(Error::Decode(format!(
         "expected {expected}, the database returned {}",
@@ -92,6 +93,7 @@ impl FieldType for bool {
     fn to_value(&self) -> Value {
         Value::Bool(*self)
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Bool(b) => Ok(b),
@@ -108,6 +110,7 @@ impl FieldType for i64 {
     fn to_value(&self) -> Value {
         Value::Int(*self)
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Int(i) => Ok(i),
@@ -122,6 +125,7 @@ impl FieldType for i32 {
     fn to_value(&self) -> Value {
         Value::Int(i64::from(*self))
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         let wide = i64::from_value(value)?;
         i32::try_from(wide)
@@ -134,6 +138,7 @@ impl FieldType for f64 {
     fn to_value(&self) -> Value {
         Value::Float(*self)
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Float(f) => Ok(f),
@@ -151,6 +156,7 @@ impl FieldType for String {
     fn to_value(&self) -> Value {
         Value::Text(self.clone())
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Text(s) => Ok(s),
@@ -164,6 +170,7 @@ impl FieldType for Vec<u8> {
     fn to_value(&self) -> Value {
         Value::Bytes(self.clone())
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Bytes(b) => Ok(b),
@@ -177,6 +184,7 @@ impl FieldType for OffsetDateTime {
     fn to_value(&self) -> Value {
         Value::Timestamp(*self)
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Timestamp(t) => Ok(t),
@@ -193,6 +201,7 @@ impl<T: FieldType> FieldType for Option<T> {
     fn to_value(&self) -> Value {
         self.as_ref().map_or(Value::Null(T::KIND), T::to_value)
     }
+    #[inline]
     fn from_value(value: Value) -> Result<Self, Error> {
         match value {
             Value::Null(_) => Ok(None),

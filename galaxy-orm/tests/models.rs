@@ -120,6 +120,43 @@ async fn active_record_round_trip() {
 }
 
 #[tokio::test]
+async fn rows_in_model_order_read_by_position_and_other_rows_by_name() {
+    use galaxy_orm::{Executor, Intent, Sql};
+    for (label, url) in common::backends() {
+        let db = migrated(label, url.as_deref(), "row_order").await;
+        let author = Author::create(&db, NewAuthor { name: "ada".into() })
+            .await
+            .unwrap();
+        let select = |columns: &str| Sql {
+            text: format!("SELECT {columns} FROM orm_authors"),
+            args: vec![],
+        };
+        let in_order = (&db)
+            .fetch_optional(select("id, name"), Intent::Read)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(in_order.starts_with_columns(Author::COLUMNS), "{label}");
+        assert_eq!(
+            Author::from_row_in_order(&in_order).unwrap(),
+            author,
+            "{label}"
+        );
+
+        // A result with the model's columns elsewhere is read by name: `Query::all` and eager
+        // loading check the first row and fall back to this.
+        let reordered = (&db)
+            .fetch_optional(select("name, id"), Intent::Read)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!reordered.starts_with_columns(Author::COLUMNS), "{label}");
+        assert_eq!(Author::from_row(&reordered).unwrap(), author, "{label}");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
 async fn typed_queries_filter_order_and_page() {
     for (label, url) in common::backends() {
         let db = migrated(label, url.as_deref(), "typed_queries").await;

@@ -149,7 +149,7 @@ impl<M: Model, O: Model> Join<M, O> {
     pub async fn models<E: Executor>(self, mut ex: E) -> Result<Vec<M>> {
         let sql = self.select_sql(ex.dialect(), false);
         let rows = ex.fetch_all(sql, Intent::Read).await?;
-        super::from_rows(rows.iter())
+        super::from_rows(&rows)
     }
 
     /// How many pairs match (limit and offset ignored).

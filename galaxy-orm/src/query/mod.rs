@@ -164,7 +164,7 @@ impl<M: Model> Query<M> {
     pub async fn all<E: Executor>(self, mut ex: E) -> Result<Vec<M>> {
         let sql = self.select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
-        from_rows(rows.iter())
+        from_rows(&rows)
     }
 
     /// The first matching row, if any.
@@ -357,14 +357,48 @@ fn first_row(rows: &[crate::Row]) -> Result<&crate::Row> {
         .ok_or_else(|| Error::Decode("an aggregate returned no row".into()))
 }
 
-/// The models of `rows`, in one allocation: collecting into a `Result<Vec<_>>` cannot see the
-/// length through the `Result`, and grew a 20-row result three times.
-pub(crate) fn from_rows<'r, M: Model>(
-    rows: impl ExactSizeIterator<Item = &'r Row>,
-) -> Result<Vec<M>> {
-    let mut models = Vec::with_capacity(rows.len());
-    for row in rows {
-        models.push(M::from_row(row)?);
+/// The models of `rows`, the rows of one result.
+pub(crate) fn from_rows<M: Model>(rows: &[Row]) -> Result<Vec<M>> {
+    ModelReader::for_result(rows).read_all(rows.iter())
+}
+
+/// Reads models of `M` from the rows of one result: by position when the result's columns are
+/// the model's own, in order (a model's `SELECT` lists them so), else column by column.
+pub(crate) struct ModelReader<M> {
+    in_order: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> ModelReader<M> {
+    /// A reader for `rows`: every row of a result has the same columns, so the first row's
+    /// are checked for all of them.
+    pub(crate) fn for_result(rows: &[Row]) -> Self {
+        Self {
+            in_order: rows
+                .first()
+                .is_some_and(|row| row.starts_with_columns(M::COLUMNS)),
+            _model: PhantomData,
+        }
     }
-    Ok(models)
+
+    pub(crate) fn read(&self, row: &Row) -> Result<M> {
+        if self.in_order {
+            M::from_row_in_order(row)
+        } else {
+            M::from_row(row)
+        }
+    }
+
+    /// The models of `rows`, in one allocation: collecting into a `Result<Vec<_>>` cannot see
+    /// the length through the `Result`, and grew a 20-row result three times.
+    pub(crate) fn read_all<'r>(
+        &self,
+        rows: impl ExactSizeIterator<Item = &'r Row>,
+    ) -> Result<Vec<M>> {
+        let mut models = Vec::with_capacity(rows.len());
+        for row in rows {
+            models.push(self.read(row)?);
+        }
+        Ok(models)
+    }
 }

@@ -73,16 +73,29 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
         quote!((#name, #value))
     });
     // The model's own SELECT lists `COLUMNS`, in field order: field `i` is column `i`, which
-    // `get_at` checks with one comparison instead of looking the name up in every row.
-    let read_fields = def.fields.iter().enumerate().map(|(i, f)| {
-        let (id, column) = (&f.ident, &f.column);
-        let read = read_expr(f, &quote!(#column), Some(i));
-        quote!(#id: #read)
-    });
+    // `get_at` checks with one comparison instead of looking the name up in every row, and
+    // which `from_row_in_order` takes as read (its caller checked the result's columns once).
+    let read_fields = |at: fn(usize) -> Column| {
+        def.fields
+            .iter()
+            .enumerate()
+            .map(move |(i, f)| {
+                let (id, column) = (&f.ident, &f.column);
+                let read = read_expr(f, &quote!(#column), at(i));
+                quote!(#id: #read)
+            })
+            .collect::<Vec<_>>()
+    };
+    let read_fields_in_order = read_fields(Column::InOrder);
+    let read_fields = read_fields(Column::At);
     // Aliased columns follow another model's: their positions are not known here.
     let read_fields_aliased = def.fields.iter().map(|f| {
         let (id, column) = (&f.ident, &f.column);
-        let read = read_expr(f, &quote!(&::std::format!("{}{}", alias, #column)), None);
+        let read = read_expr(
+            f,
+            &quote!(&::std::format!("{}{}", alias, #column)),
+            Column::Named,
+        );
         quote!(#id: #read)
     });
     let cast_checks = def.fields.iter().filter_map(|f| {
@@ -167,6 +180,12 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
             fn from_row(row: &::galaxy_orm::Row) -> ::galaxy_orm::Result<Self> {
                 ::core::result::Result::Ok(Self {
                     #(#read_fields,)*
+                })
+            }
+
+            fn from_row_in_order(row: &::galaxy_orm::Row) -> ::galaxy_orm::Result<Self> {
+                ::core::result::Result::Ok(Self {
+                    #(#read_fields_in_order,)*
                 })
             }
 
@@ -256,12 +275,23 @@ fn value_expr(f: &FieldDef, place: &TokenStream) -> TokenStream {
     }
 }
 
-/// Reads the field from `row`'s column `name` (through its cast, if any), expected at
-/// `position` when that is known.
-fn read_expr(f: &FieldDef, name: &TokenStream, position: Option<usize>) -> TokenStream {
-    let get = |ty: TokenStream| match position {
-        Some(i) => quote!(row.get_at::<#ty>(#i, #name)?),
-        None => quote!(row.get::<#ty>(#name)?),
+/// Where a field's column is in the row it is read from.
+#[derive(Clone, Copy)]
+enum Column {
+    /// At this position, already checked for the whole result.
+    InOrder(usize),
+    /// Expected at this position, checked by name.
+    At(usize),
+    /// Anywhere: found by name.
+    Named,
+}
+
+/// Reads the field from `row`'s column `name` (through its cast, if any), at `column`.
+fn read_expr(f: &FieldDef, name: &TokenStream, column: Column) -> TokenStream {
+    let get = |ty: TokenStream| match column {
+        Column::InOrder(i) => quote!(row.get_in_order::<#ty>(#i, #name)?),
+        Column::At(i) => quote!(row.get_at::<#ty>(#i, #name)?),
+        Column::Named => quote!(row.get::<#ty>(#name)?),
     };
     let Some(stored) = cast_stored(f) else {
         return get(quote!(_));
