@@ -29,6 +29,8 @@ galaxy_core::app! {
         GET "/panic" => panics, public;
         GET "/things/{id: u64}" => thing, public;
         DELETE "/things/{name}" => delete_thing, public;
+        GET "/notes/today" => todays_note, public;
+        PUT "/notes/{name}" => put_note, public;
         group "/api/v1" {
             GET "/items/{id: i32}/parts/{part: String}" => part, name = api.items.part, public;
             group "/admin", authorize = is_admin {
@@ -73,6 +75,14 @@ async fn thing(Path(id): Path<u64>) -> String {
 
 async fn delete_thing(Path(name): Path<String>) -> String {
     format!("deleted thing {name}")
+}
+
+async fn todays_note() -> &'static str {
+    "today's note"
+}
+
+async fn put_note(Path(name): Path<String>) -> String {
+    format!("put note {name}")
 }
 
 async fn echo(body: String) -> String {
@@ -215,6 +225,26 @@ async fn a_method_the_first_matching_path_lacks_falls_through_to_later_routes() 
     );
     let res = client.options("/things/bolt").send().await;
     assert_eq!(res.header("allow"), Some("DELETE, OPTIONS"));
+}
+
+#[tokio::test]
+async fn a_path_without_parameters_falls_through_to_later_routes_for_other_methods() {
+    // `/notes/today` is matched whole, before the path is split into segments; a method it
+    // does not answer must still reach the parameter route declared after it.
+    let client = client();
+    assert_eq!(
+        client.get("/notes/today").send().await.text(),
+        "today's note"
+    );
+    assert_eq!(client.head("/notes/today").send().await.status(), 200);
+    assert_eq!(
+        client.put("/notes/today").send().await.text(),
+        "put note today"
+    );
+    let res = client.delete("/notes/today").send().await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS, PUT"));
+    assert_eq!(client.get("/notes/today/").send().await.status(), 308);
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 //! each is a chain of literal comparisons followed by parameter parses. An endpoint whose path
 //! fits but which does not answer the method lets the search go on, remembering its methods for
 //! the `Allow` header of a 405. No trie, no allocation except to own a string parameter's value.
+//! Before any of that, a path without parameters is looked up whole (see [`exact_paths`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -80,6 +81,8 @@ pub(super) fn matcher(app: &ValidApp) -> TokenStream {
         }
     });
 
+    let exact = exact_paths(app);
+
     quote! {
         #[allow(dead_code)]
         enum __Matched {
@@ -92,6 +95,7 @@ pub(super) fn matcher(app: &ValidApp) -> TokenStream {
 
         #[allow(unused_variables, unused_mut, clippy::match_single_binding)]
         fn __galaxy_match(method: u8, path: &str) -> __Matched {
+            #exact
             let mut segments: [&str; #capacity] = [""; #capacity];
             let count = ::galaxy_core::__private::split_path(path, &mut segments);
             let mut allowed: u8 = 0;
@@ -100,6 +104,61 @@ pub(super) fn matcher(app: &ValidApp) -> TokenStream {
                 _ => { #(#wildcards)* }
             }
             if allowed == 0 { __Matched::None } else { __Matched::NotAllowed(allowed) }
+        }
+    }
+}
+
+/// A `match` on the whole path for the endpoints without parameters that no earlier endpoint
+/// can match (one length switch and a comparison, where splitting the path into segments was
+/// most of the matcher's cost), falling through to the segment matcher for every other path
+/// and for a method the endpoint does not answer.
+///
+/// Endpoints are tried in declaration order, so an exact path is only answered here when every
+/// earlier endpoint that could match a path of its length is made of literals too (and so
+/// differs from it): the result is the segment matcher's, without relying on how precisely the
+/// shadowing check models parameter parsing.
+fn exact_paths(app: &ValidApp) -> TokenStream {
+    let literal = |segments: &[Segment]| -> Option<String> {
+        let texts = segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(format!("/{}", texts.join("/")))
+    };
+    let arms = app
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter_map(|(e, endpoint)| {
+            let segments = &endpoint.template.segments;
+            let path = literal(segments)?;
+            let could_match_first = app.endpoints[..e].iter().any(|earlier| {
+                let theirs = &earlier.template.segments;
+                let same_length = match fixed_len(theirs) {
+                    Some(len) => len == segments.len(),
+                    None => segments.len() >= theirs.len(),
+                };
+                same_length && literal(theirs).is_none()
+            });
+            if could_match_first {
+                return None;
+            }
+            let (variant, mask) = (variant(e), endpoint_mask(endpoint, &app.routes));
+            Some(quote! {
+                #path => if method & #mask != 0 { return __Matched::#variant(()); }
+            })
+        });
+    let arms: Vec<_> = arms.collect();
+    if arms.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        match path {
+            #(#arms)*
+            _ => {}
         }
     }
 }
