@@ -61,6 +61,19 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// value cannot be encoded reads as `NULL` here; galaxy-orm's own writes use
     /// [`Model::try_values`], which fails instead.
     fn values(&self) -> Vec<(&'static str, Value)>;
+    /// The value of `column` in this model (the key included), `None` when the model has no
+    /// such column; a cast field that cannot be encoded reads as `NULL`, as in
+    /// [`Model::values`]. The derive generates a `match` on the name; this default searches
+    /// [`Model::values`].
+    fn value_of(&self, column: &str) -> Option<Value> {
+        if column == Self::PRIMARY_KEY {
+            return Some(self.key().to_value());
+        }
+        self.values()
+            .into_iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, value)| value)
+    }
     /// The columns `input` sets (a cast field that cannot be encoded as `NULL`; see
     /// [`Model::try_input_values`]).
     fn input_values(input: Self::Input) -> Vec<(&'static str, Value)>;

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::Result;
 use crate::db::{Executor, Intent};
 use crate::model::Model;
 use crate::query::ModelReader;
 use crate::query::{Condition, Expr, Query};
-use crate::relation::{KeyOf, Relation, foreign_key_value, in_keys, key_of, keyed_rows};
+use crate::relation::{Relation, children_by_key, foreign_key_value, in_keys, key_of, keyed_rows};
 use crate::value::{FieldType, Value};
-use crate::{Result, Row};
 
 /// `owner has many children` whose `type_column` holds the owner's table name and `id_column`
 /// its key. Declared with `#[galaxy(morph_many(comments = Comment, name = "commentable"))]`
@@ -142,18 +142,7 @@ impl<P: Model, C: Model> Relation for MorphMany<P, C> {
         }
         let sql = self.query(keys.clone()).select_sql(ex.dialect());
         let rows = ex.fetch_all(sql, Intent::Read).await?;
-        let reader = ModelReader::<C>::for_result(&rows);
-        let mut by_owner: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
-        for keyed in keyed_rows::<C>(&rows, self.id_column)? {
-            let (key, row) = keyed?;
-            by_owner.entry(key).or_default().push(row);
-        }
-        keys.iter()
-            .map(|k| match key_of(k).and_then(|k| by_owner.get(&k)) {
-                Some(children) => reader.read_all(children.iter().copied()),
-                None => Ok(Vec::new()),
-            })
-            .collect()
+        children_by_key(&rows, self.id_column, &keys)
     }
 }
 

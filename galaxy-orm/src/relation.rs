@@ -176,21 +176,45 @@ impl<P: Model, C: Model> Relation for HasMany<P, C> {
         let rows = ex
             .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
             .await?;
-        // Rows, not models, are grouped: a parent listed twice gets its children decoded twice
-        // rather than requiring models to be `Clone`.
-        let reader = ModelReader::<C>::for_result(&rows);
-        let mut by_parent: BTreeMap<KeyOf, Vec<&Row>> = BTreeMap::new();
-        for keyed in keyed_rows::<C>(&rows, self.foreign_key)? {
-            let (key, row) = keyed?;
-            by_parent.entry(key).or_default().push(row);
-        }
-        keys.iter()
-            .map(|k| match key_of(k).and_then(|k| by_parent.get(&k)) {
-                Some(children) => reader.read_all(children.iter().copied()),
-                None => Ok(Vec::new()),
-            })
-            .collect()
+        children_by_key(&rows, self.foreign_key, &keys)
     }
+}
+
+/// The children in `rows` (one result) of each of `keys`, by their value in `column`: every
+/// row is read into a model once, and its key taken from the model rather than read from the
+/// row a second time.
+pub(crate) fn children_by_key<C: Model>(
+    rows: &[Row],
+    column: &'static str,
+    keys: &[Value],
+) -> Result<Vec<Vec<C>>> {
+    let reader = ModelReader::<C>::for_result(rows);
+    let mut children = Vec::with_capacity(rows.len());
+    let mut by_key: BTreeMap<KeyOf, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let child = reader.read(row)?;
+        if let Some(key) = foreign_key_value(&child, column)?.as_ref().and_then(key_of) {
+            by_key.entry(key).or_default().push(i);
+        }
+        children.push(Some(child));
+    }
+    keys.iter()
+        .map(|key| {
+            let Some(indices) = key_of(key).and_then(|key| by_key.get(&key)) else {
+                return Ok(Vec::new());
+            };
+            let mut group = Vec::with_capacity(indices.len());
+            for &i in indices {
+                group.push(match children[i].take() {
+                    Some(child) => child,
+                    // A key listed twice: the first took these children, so the rows are
+                    // read again rather than requiring models to be `Clone`.
+                    None => reader.read(&rows[i])?,
+                });
+            }
+            Ok(group)
+        })
+        .collect()
 }
 
 impl<P: Model, C: Model> HasOne<P, C> {
@@ -234,10 +258,7 @@ pub(crate) fn foreign_key_value<C: Model>(
     column: &'static str,
 ) -> Result<Option<Value>> {
     let value = child
-        .values()
-        .into_iter()
-        .find(|(c, _)| *c == column)
-        .map(|(_, v)| v)
+        .value_of(column)
         .ok_or_else(|| Error::Decode(format!("`{}` has no column `{column}`", C::TABLE)))?;
     Ok(match value {
         Value::Null(_) => None,

@@ -3,7 +3,7 @@
 mod common;
 
 use galaxy_orm::time::OffsetDateTime;
-use galaxy_orm::{Db, Error, Migrator, Model};
+use galaxy_orm::{Db, Error, Migrator, Model, Relation};
 
 #[derive(Debug, Clone, PartialEq, Model)]
 #[galaxy(table = "orm_authors", migrations = "migrations/sqlite")]
@@ -500,6 +500,15 @@ async fn eager_loading_issues_one_query_per_relation() {
             .unwrap();
         let has: Vec<bool> = with_one.iter().map(|(_, p)| p.is_some()).collect();
         assert_eq!(has, [true, true, false], "{label}");
+
+        // A parent listed twice gets its children twice, in one query.
+        let twice = [authors[0].clone(), authors[1].clone(), authors[0].clone()];
+        let before = db.statements_executed();
+        let loaded = author::posts.load_many(&twice, &db).await.unwrap();
+        assert_eq!(db.statements_executed() - before, 1, "{label}");
+        let counts: Vec<usize> = loaded.iter().map(Vec::len).collect();
+        assert_eq!(counts, [3, 1, 3], "{label}");
+        assert_eq!(loaded[0], loaded[2], "{label}");
 
         // Not eager-loaded: an explicit, visible query.
         let (first, _) = &posts[0];

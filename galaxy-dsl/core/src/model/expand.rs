@@ -53,6 +53,12 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
             let value = value_expr(f, &quote!(self.#id));
             quote!((#name, #value))
         });
+    let value_of_arms = def.fields.iter().map(|f| {
+        let (id, name) = (&f.ident, &f.column);
+        let value = value_expr(f, &quote!(self.#id));
+        let kind = stored_kind(f);
+        quote!(#name => (|| -> ::galaxy_orm::Result<::galaxy_orm::Value> { ::core::result::Result::Ok(#value) })().unwrap_or(::galaxy_orm::Value::Null(#kind)))
+    });
     let fillable: Vec<_> = def.fields.iter().filter(|f| f.fillable).collect();
     let input_fields = fillable.iter().map(|f| {
         let (id, ty) = (&f.ident, &f.ty);
@@ -197,6 +203,13 @@ pub(crate) fn expand(def: &ModelDef, checked: &Checked) -> TokenStream {
 
             fn key(&self) -> Self::Key {
                 #key_expr
+            }
+
+            fn value_of(&self, column: &str) -> ::core::option::Option<::galaxy_orm::Value> {
+                ::core::option::Option::Some(match column {
+                    #(#value_of_arms,)*
+                    _ => return ::core::option::Option::None,
+                })
             }
 
             fn values(&self) -> ::std::vec::Vec<(&'static str, ::galaxy_orm::Value)> {
