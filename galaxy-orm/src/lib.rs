@@ -21,6 +21,7 @@ mod morph;
 mod pivot;
 mod query;
 mod relation;
+mod repository;
 mod row;
 mod seed;
 mod session_store;
@@ -47,6 +48,7 @@ pub use query::{
     Joinable, Numeric, Order, Page, Query, Relations, TextColumn, count,
 };
 pub use relation::{BelongsTo, HasMany, HasOne, Nested, Relation, Shape};
+pub use repository::Repository;
 pub use row::Row;
 pub use seed::{SeedFuture, SeedRunner, Seeder};
 pub use session_store::DatabaseSessionStore;

@@ -157,6 +157,70 @@ async fn rows_in_model_order_read_by_position_and_other_rows_by_name() {
 }
 
 #[tokio::test]
+async fn a_repository_runs_the_active_record_statements_on_a_db_or_a_transaction() {
+    use galaxy_orm::Repository;
+    for (label, url) in common::backends() {
+        let db = migrated(label, url.as_deref(), "repository").await;
+        let author = Author::create(&db, NewAuthor { name: "ada".into() })
+            .await
+            .unwrap();
+        let mut posts = Repository::<Post, _>::new(&db);
+        let mut post = posts
+            .create(new_post(author.id, "hello", false))
+            .await
+            .unwrap();
+        assert_eq!(posts.find(post.id).await.unwrap().as_ref(), Some(&post));
+        post.views = 5;
+        posts.save(&mut post).await.unwrap();
+        assert_eq!(
+            posts.find_or_fail(post.id).await.unwrap().views,
+            5,
+            "{label}"
+        );
+        let inserted = posts
+            .insert_many(vec![
+                new_post(author.id, "b", true),
+                new_post(author.id, "c", true),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(inserted, 2, "{label}");
+        let published = Post::query().filter(post::published.eq(true));
+        assert_eq!(posts.count(published).await.unwrap(), 2, "{label}");
+        let mut all = posts
+            .all(Post::query().order_by(post::id.asc()))
+            .await
+            .unwrap();
+        for post in &mut all {
+            post.views += 1;
+        }
+        assert_eq!(posts.save_many(&mut all).await.unwrap(), 3, "{label}");
+
+        // Soft delete, restore, refresh and force delete, as the model's own methods do them.
+        posts.delete(&post).await.unwrap();
+        assert!(posts.find(post.id).await.unwrap().is_none(), "{label}");
+        posts.restore(&mut post).await.unwrap();
+        posts.refresh(&mut post).await.unwrap();
+        assert_eq!(
+            post.views, 6,
+            "{label}: saved by save_many, read by refresh"
+        );
+
+        // Inside a transaction: rolled back with it.
+        let mut tx = db.begin().await.unwrap();
+        let mut in_tx = Repository::<Post, _>::new(&mut tx);
+        in_tx.force_delete(&post).await.unwrap();
+        assert!(in_tx.find(post.id).await.unwrap().is_none(), "{label}");
+        tx.rollback().await.unwrap();
+        assert!(posts.find(post.id).await.unwrap().is_some(), "{label}");
+
+        posts.force_delete(&post).await.unwrap();
+        assert!(posts.find(post.id).await.unwrap().is_none(), "{label}");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
 async fn typed_queries_filter_order_and_page() {
     for (label, url) in common::backends() {
         let db = migrated(label, url.as_deref(), "typed_queries").await;
