@@ -44,11 +44,12 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
         run(listener, &config, stopped, serve).await;
     } else {
         let builder = http1_builder(&config);
+        let timeout = config.header_read_timeout;
         let serve = |stream, peer, graceful: &GracefulShutdown, tasks: &mut JoinSet<()>| {
             let conn =
                 serve_http1_connection(&builder, served.clone(), stream, peer, body_read_timeout);
             let conn = graceful.watch(conn);
-            tasks.spawn(drive_http1(conn));
+            tasks.spawn(drive_http1(conn, timeout));
         };
         run(listener, &config, stopped, serve).await;
     }

@@ -18,7 +18,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 
 use super::ServerConfig;
-use super::timer::LazyTimer;
+use super::timer::{HeadTimer, WithHeadDeadline};
 use crate::pipeline::{Served, respond};
 use crate::{App, Body, BoxError};
 
@@ -35,7 +35,7 @@ impl<A, T> ServedRef<A> for T where T: Deref<Target = Served<A>> + Clone + Send 
 macro_rules! http1_settings {
     ($builder:expr, $config:expr) => {
         $builder
-            .timer(LazyTimer)
+            .timer(HeadTimer)
             .header_read_timeout($config.header_read_timeout)
             .max_headers($config.max_headers)
             .max_buf_size($config.max_head_bytes)
@@ -138,7 +138,7 @@ pub(crate) async fn drive<F>(conn: F, first_request: &Notify, timeout: Duration)
 where
     F: Future<Output = Result<(), BoxError>>,
 {
-    let mut conn = std::pin::pin!(conn);
+    let mut conn = std::pin::pin!(WithHeadDeadline::new(conn, timeout));
     let result = tokio::select! {
         result = &mut conn => result,
         arrived = tokio::time::timeout(timeout, first_request.notified()) => match arrived {
@@ -152,12 +152,13 @@ where
     log_end(result);
 }
 
-/// Drives an HTTP/1.1-only connection (see [`http1_builder`]) to its end.
-pub(crate) async fn drive_http1<F>(conn: F)
+/// Drives an HTTP/1.1-only connection (see [`http1_builder`]) to its end, each request head
+/// within `header_read_timeout`.
+pub(crate) async fn drive_http1<F>(conn: F, header_read_timeout: Duration)
 where
     F: Future<Output = Result<(), hyper::Error>>,
 {
-    log_end(conn.await);
+    log_end(WithHeadDeadline::new(conn, header_read_timeout).await);
 }
 
 fn log_end<E: std::fmt::Display>(result: Result<(), E>) {
@@ -188,13 +189,7 @@ where
         drive(conn, &first_request, config.header_read_timeout).await;
     } else {
         let builder = http1_builder(config);
-        drive_http1(serve_http1_connection(
-            &builder,
-            served,
-            io,
-            None,
-            config.body_read_timeout,
-        ))
-        .await;
+        let conn = serve_http1_connection(&builder, served, io, None, config.body_read_timeout);
+        drive_http1(conn, config.header_read_timeout).await;
     }
 }
