@@ -158,6 +158,9 @@ impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
+    // Inlined into hyper's connection code, as hyper's own body types are: for a body already
+    // in memory each is one match.
+    #[inline]
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -170,6 +173,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             Inner::Empty => true,
@@ -179,6 +183,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             Inner::Empty => SizeHint::with_exact(0),
