@@ -1,5 +1,6 @@
 //! The ORM chapters of the guide, compiled as doctests so that every example in them builds
-//! and runs. Only `cargo test --doc` reads these files (`cfg(doctest)`).
+//! and runs. Only `cargo test --doc` reads these files (`cfg(doctest)`), with the `sqlite`
+//! feature that their examples run on.
 
 #[doc = include_str!("../../docs/orm.md")]
 #[allow(dead_code)]

@@ -1,39 +1,69 @@
-//! A result row from any of the three drivers, read column by column into [`Value`]s by the
-//! type the database reports, then into the field's Rust type by [`FieldType`].
+//! A result row from any of the compiled-in drivers, read column by column into [`Value`]s by
+//! the type the database reports, then into the field's Rust type by [`FieldType`].
 
+#[cfg(feature = "mysql")]
 use sqlx::mysql::MySqlRow;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::PgRow;
-use sqlx::postgres::types::Oid;
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqliteRow;
-use sqlx::{
-    Column as _, ColumnIndex, Decode, MySql, Postgres, Row as _, Sqlite, Type, TypeInfo, ValueRef,
-};
+use sqlx::{Column as _, ColumnIndex, Decode, Row as _, TypeInfo, ValueRef};
 
+#[cfg(feature = "postgres")]
 use crate::db::pipelined;
 use crate::value::{FieldType, Kind, Value};
 use crate::{Error, Result};
 
-/// One row of a result.
+/// One row of a result. Each variant is there when its driver's feature is on.
 #[non_exhaustive]
 pub enum Row {
     /// From SQLite.
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteRow),
     /// From PostgreSQL.
+    #[cfg(feature = "postgres")]
     Postgres(PgRow),
     /// From MySQL/MariaDB.
+    #[cfg(feature = "mysql")]
     MySql(MySqlRow),
     /// From PostgreSQL, over a pipelined connection
     /// ([`DbConfig::with_pipelined_connections`](crate::DbConfig::with_pipelined_connections)).
+    #[cfg(feature = "postgres")]
     PostgresPipelined(tokio_postgres::Row),
+}
+
+#[cfg(feature = "sqlite")]
+impl From<SqliteRow> for Row {
+    fn from(row: SqliteRow) -> Self {
+        Self::Sqlite(row)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<PgRow> for Row {
+    fn from(row: PgRow) -> Self {
+        Self::Postgres(row)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl From<MySqlRow> for Row {
+    fn from(row: MySqlRow) -> Self {
+        Self::MySql(row)
+    }
 }
 
 impl std::fmt::Debug for Row {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // sqlx rows do not print their values; name the driver and the column count.
         let (driver, columns) = match self {
+            #[cfg(feature = "sqlite")]
             Self::Sqlite(row) => ("sqlite", row.len()),
+            #[cfg(feature = "postgres")]
             Self::Postgres(row) => ("postgres", row.len()),
+            #[cfg(feature = "mysql")]
             Self::MySql(row) => ("mysql", row.len()),
+            #[cfg(feature = "postgres")]
             Self::PostgresPipelined(row) => ("postgres, pipelined", row.len()),
         };
         write!(f, "Row({driver}, {columns} columns)")
@@ -55,6 +85,7 @@ impl Row {
     /// *` of a table whose columns are in another order), it is found by name: same result.
     ///
     /// ```
+    /// # #[cfg(feature = "sqlite")] // runs on SQLite
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> galaxy_orm::Result<()> {
     /// use galaxy_orm::{Db, Executor, Intent, Sql};
@@ -67,6 +98,8 @@ impl Row {
     /// assert!(row.get_at::<i64>(0, "c").is_err());
     /// # Ok(())
     /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
     /// ```
     pub fn get_at<T: FieldType>(&self, position: usize, name: &str) -> Result<T> {
         self.read(self.index(Some(position), name)?, name)
@@ -86,14 +119,13 @@ impl Row {
         fn starts_with<'c>(mut columns: impl Iterator<Item = &'c str>, names: &[&str]) -> bool {
             names.iter().all(|name| columns.next() == Some(*name))
         }
-        match self {
-            Self::Sqlite(row) => starts_with(row.columns().iter().map(|c| c.name()), names),
-            Self::Postgres(row) => starts_with(row.columns().iter().map(|c| c.name()), names),
-            Self::MySql(row) => starts_with(row.columns().iter().map(|c| c.name()), names),
+        each_driver!(self, {
+            Self::*(row) => starts_with(row.columns().iter().map(|c| c.name()), names),
+            #[cfg(feature = "postgres")]
             Self::PostgresPipelined(row) => {
                 starts_with(row.columns().iter().map(|c| c.name()), names)
             }
-        }
+        })
     }
 
     /// The column at `position` read as `T`, for a row whose columns were checked with
@@ -107,20 +139,23 @@ impl Row {
     /// The index of the column `name`: `position` when the column there has that name (one
     /// comparison), else found by name.
     pub(crate) fn index(&self, position: Option<usize>, name: &str) -> Result<usize> {
-        match self {
-            Self::Sqlite(row) => index_of(row, position, name),
-            Self::Postgres(row) => index_of(row, position, name),
-            Self::MySql(row) => index_of(row, position, name),
+        each_driver!(self, {
+            Self::*(row) => index_of(row, position, name),
+            #[cfg(feature = "postgres")]
             Self::PostgresPipelined(row) => pipelined::index_of(row, position, name),
-        }
+        })
     }
 
     /// The column at `index` (named `name`, for messages) as a [`Value`].
     pub(crate) fn value_at_index(&self, index: usize, name: &str) -> Result<Value> {
         match self {
+            #[cfg(feature = "sqlite")]
             Self::Sqlite(row) => sqlite_value(row, index, name),
+            #[cfg(feature = "postgres")]
             Self::Postgres(row) => postgres_value(row, index, name),
+            #[cfg(feature = "mysql")]
             Self::MySql(row) => mysql_value(row, index, name),
+            #[cfg(feature = "postgres")]
             Self::PostgresPipelined(row) => pipelined::value(row, index, name),
         }
     }
@@ -166,7 +201,10 @@ fn unsupported<T>(name: &str, type_name: &str) -> Result<T> {
     )))
 }
 
+#[cfg(feature = "sqlite")]
 fn sqlite_value(row: &SqliteRow, index: usize, name: &str) -> Result<Value> {
+    use sqlx::{Sqlite, Type};
+
     let raw = row.try_get_raw(index)?;
     if raw.is_null() {
         // SQLite values carry no column type; the field's own `Kind` is what matters for NULL.
@@ -192,6 +230,7 @@ fn sqlite_value(row: &SqliteRow, index: usize, name: &str) -> Result<Value> {
 /// OIDs of the built-in PostgreSQL types galaxy-orm reads (`pg_type.dat`; built-in OIDs never
 /// change). Matching the number is one comparison; matching the type's name was a string
 /// comparison per candidate, per value read.
+#[cfg(feature = "postgres")]
 mod pg_oid {
     pub(super) const BOOL: u32 = 16;
     pub(super) const BYTEA: u32 = 17;
@@ -208,7 +247,11 @@ mod pg_oid {
     pub(super) const TIMESTAMPTZ: u32 = 1184;
 }
 
+#[cfg(feature = "postgres")]
 fn postgres_value(row: &PgRow, index: usize, name: &str) -> Result<Value> {
+    use sqlx::Postgres;
+    use sqlx::postgres::types::Oid;
+
     let raw = row.try_get_raw(index)?;
     if raw.is_null() {
         return Ok(Value::Null(Kind::Text));
@@ -238,7 +281,10 @@ fn postgres_value(row: &PgRow, index: usize, name: &str) -> Result<Value> {
     })
 }
 
+#[cfg(feature = "mysql")]
 fn mysql_value(row: &MySqlRow, index: usize, name: &str) -> Result<Value> {
+    use sqlx::MySql;
+
     let raw = row.try_get_raw(index)?;
     // An owned copy of the type (a plain enum for built-in types), not of its name: no
     // allocation per value read.

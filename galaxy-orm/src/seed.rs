@@ -61,6 +61,7 @@ pub type SeedFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 ///     }
 /// }
 ///
+/// # #[cfg(feature = "sqlite")] // runs on SQLite
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> galaxy_orm::Result<()> {
 /// # let db = Db::connect("sqlite::memory:").await?;
@@ -71,6 +72,8 @@ pub type SeedFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 /// assert_eq!(Post::query().count(&db).await?, 3);
 /// # Ok(())
 /// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
 /// ```
 pub trait Seeder: Send + Sync + 'static {
     /// The seeder's name, recorded once it ran: keep it stable.

@@ -38,6 +38,7 @@ const DEFAULT_TABLE: &str = "galaxy_sessions";
 /// use galaxy_core::middleware::SessionLayer;
 /// use galaxy_orm::{DatabaseSessionStore, Db};
 ///
+/// # #[cfg(feature = "sqlite")] // runs on SQLite
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> galaxy_orm::Result<()> {
 /// let db = Db::connect("sqlite::memory:").await?;
@@ -47,6 +48,8 @@ const DEFAULT_TABLE: &str = "galaxy_sessions";
 /// # let _ = sessions;
 /// # Ok(())
 /// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
 /// ```
 #[derive(Clone)]
 pub struct DatabaseSessionStore {
@@ -81,6 +84,7 @@ impl DatabaseSessionStore {
     ///
     /// ```
     /// # use galaxy_orm::{DatabaseSessionStore, Db};
+    /// # #[cfg(feature = "sqlite")] // runs on SQLite
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> galaxy_orm::Result<()> {
     /// # let db = Db::connect("sqlite::memory:").await?;
@@ -88,6 +92,8 @@ impl DatabaseSessionStore {
     /// assert_eq!(store.table_name(), "web_sessions");
     /// # Ok(())
     /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
     /// ```
     #[must_use]
     pub fn table(mut self, name: impl Into<String>) -> Self {

@@ -212,6 +212,7 @@ impl<T: FieldType> FieldType for Option<T> {
 
 /// How timestamps are stored in SQLite: UTC, fixed width with microseconds, so that text order
 /// is time order and `CURRENT_TIMESTAMP` values (no fraction) still compare sensibly.
+#[cfg(any(feature = "sqlite", test))]
 pub(crate) fn sqlite_timestamp_text(t: OffsetDateTime) -> String {
     let format =
         format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]");

@@ -450,6 +450,7 @@ async fn transactions_commit_roll_back_and_retry() {
     }
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn pool_exhaustion_is_a_typed_503() {
     let db = common::fresh_with("sqlite", None, "pool_exhaustion", |c| {
@@ -464,6 +465,7 @@ async fn pool_exhaustion_is_a_typed_503() {
     drop(held);
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn reads_go_to_replicas_until_the_session_writes() {
     // Two independent SQLite files stand in for a primary and a replica, so where a read went
@@ -720,12 +722,52 @@ async fn factories_build_and_insert_unique_rows() {
 #[tokio::test]
 async fn connection_failures_are_typed() {
     // Nothing listens on port 1: the real reason surfaces, not a pool timeout.
-    let err = Db::connect("postgres://postgres@127.0.0.1:1/none")
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Unavailable(_)), "{err:?}");
-    assert_eq!(err.status(), galaxy_core::StatusCode::SERVICE_UNAVAILABLE);
+    #[cfg(feature = "postgres")]
+    {
+        let err = Db::connect("postgres://postgres@127.0.0.1:1/none")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Unavailable(_)), "{err:?}");
+        assert_eq!(err.status(), galaxy_core::StatusCode::SERVICE_UNAVAILABLE);
+    }
 
     let err = Db::connect("oracle://somewhere").await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+/// A URL of a driver this build leaves out is a configuration error that names the feature to
+/// enable, with pipelined connections too; never a panic.
+#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+#[tokio::test]
+async fn a_url_of_a_driver_left_out_names_its_feature() {
+    let left_out = [
+        #[cfg(not(feature = "sqlite"))]
+        ("sqlite::memory:", "sqlite"),
+        #[cfg(not(feature = "postgres"))]
+        ("postgres://postgres@127.0.0.1:1/none", "postgres"),
+        #[cfg(not(feature = "postgres"))]
+        ("postgresql://postgres@127.0.0.1:1/none", "postgres"),
+        #[cfg(not(feature = "mysql"))]
+        ("mysql://root@127.0.0.1:1/none", "mysql"),
+        #[cfg(not(feature = "mysql"))]
+        ("mariadb://root@127.0.0.1:1/none", "mysql"),
+    ];
+    let needs = |feature: &str| format!("galaxy-orm's `{feature}` feature");
+    for (url, feature) in left_out {
+        let err = Db::connect(url).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains(&needs(feature))),
+            "{url}: {err:?}"
+        );
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let config = galaxy_orm::DbConfig::new("postgres://postgres@127.0.0.1:1/none")
+            .with_pipelined_connections(1);
+        let err = Db::connect_with(config).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains(&needs("postgres"))),
+            "{err:?}"
+        );
+    }
 }

@@ -5,6 +5,8 @@
 //! The all-dialect suites (models, relations, round trip, ...) also run pipelined: see
 //! `common::backends`. These are the cases only pipelining has.
 
+#![cfg(feature = "postgres")]
+
 mod common;
 
 use std::collections::HashSet;

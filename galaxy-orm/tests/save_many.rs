@@ -122,6 +122,7 @@ async fn save_many_gives_a_repeated_row_its_last_copy() {
     }
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn save_many_splits_what_one_statement_cannot_bind() {
     // 3,000 rows × 19 placeholders each is more than SQLite takes in one statement (32,766).

@@ -125,7 +125,8 @@ impl DbConfig {
     /// [`Db::connect_with`](crate::Db::connect_with): a `Db` belongs to that runtime, and with
     /// one runtime per core, each runtime should open its own (as `examples/techempower`
     /// does). They do not use TLS: a URL that requires it (`sslmode=require`) is refused.
-    /// On SQLite or MySQL, `connect_with` fails with [`Error::Config`](crate::Error::Config).
+    /// On SQLite or MySQL, `connect_with` fails with [`Error::Config`](crate::Error::Config), as
+    /// it does in a build without galaxy-orm's `postgres` feature.
     ///
     /// ```
     /// let config = galaxy_orm::DbConfig::new("postgres://app@localhost/app")

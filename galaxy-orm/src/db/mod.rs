@@ -3,6 +3,7 @@
 
 pub(crate) mod bind;
 mod config;
+#[cfg(feature = "postgres")]
 pub(crate) mod pipelined;
 mod pool;
 mod transaction;
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use config::DbConfig;
+#[cfg(feature = "postgres")]
 use pipelined::Pipelined;
 pub(crate) use pool::Pool;
 pub use transaction::{RetryPolicy, Transaction, TxFuture};
@@ -215,26 +217,17 @@ impl Executor for &Db {
         }
         tracing::trace!(sql = %sql.text, "fetch");
         let node = self.route(intent);
+        #[cfg(feature = "postgres")]
         if let Some(pipelined) = &node.pipelined {
             return Box::pin(pipelined.fetch_all(&sql, intent)).await;
         }
-        Ok(match &node.pool {
-            Pool::Sqlite(p) => Box::pin(bind::sqlite(&sql).fetch_all(p))
+        Ok(each_driver!(&node.pool, {
+            Pool::*(p) => Box::pin(bind::query(&sql).fetch_all(p))
                 .await?
                 .into_iter()
-                .map(Row::Sqlite)
+                .map(Row::from)
                 .collect(),
-            Pool::Postgres(p) => Box::pin(bind::postgres(&sql).fetch_all(p))
-                .await?
-                .into_iter()
-                .map(Row::Postgres)
-                .collect(),
-            Pool::MySql(p) => Box::pin(bind::mysql(&sql).fetch_all(p))
-                .await?
-                .into_iter()
-                .map(Row::MySql)
-                .collect(),
-        })
+        }))
     }
 
     async fn fetch_optional(&mut self, sql: Sql, intent: Intent) -> Result<Option<Row>> {
@@ -244,44 +237,43 @@ impl Executor for &Db {
         }
         tracing::trace!(sql = %sql.text, "fetch one");
         let node = self.route(intent);
+        #[cfg(feature = "postgres")]
         if let Some(pipelined) = &node.pipelined {
             return Box::pin(pipelined.fetch_optional(&sql, intent)).await;
         }
-        Ok(match &node.pool {
-            Pool::Sqlite(p) => Box::pin(bind::sqlite(&sql).fetch_optional(p))
+        Ok(each_driver!(&node.pool, {
+            Pool::*(p) => Box::pin(bind::query(&sql).fetch_optional(p))
                 .await?
-                .map(Row::Sqlite),
-            Pool::Postgres(p) => Box::pin(bind::postgres(&sql).fetch_optional(p))
-                .await?
-                .map(Row::Postgres),
-            Pool::MySql(p) => Box::pin(bind::mysql(&sql).fetch_optional(p))
-                .await?
-                .map(Row::MySql),
-        })
+                .map(Row::from),
+        }))
     }
 
     async fn execute(&mut self, sql: Sql) -> Result<Executed> {
         self.count_statement();
         self.note_write();
         tracing::trace!(sql = %sql.text, "execute");
+        #[cfg(feature = "postgres")]
         if let Some(pipelined) = &self.shared.primary.pipelined {
             return Box::pin(pipelined.execute(&sql)).await;
         }
         Ok(match self.primary() {
+            #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => executed(
-                Box::pin(bind::sqlite(&sql).execute(p))
+                Box::pin(bind::query(&sql).execute(p))
                     .await?
                     .rows_affected(),
                 None,
             ),
+            #[cfg(feature = "postgres")]
             Pool::Postgres(p) => executed(
-                Box::pin(bind::postgres(&sql).execute(p))
+                Box::pin(bind::query(&sql).execute(p))
                     .await?
                     .rows_affected(),
                 None,
             ),
+            #[cfg(feature = "mysql")]
             Pool::MySql(p) => {
-                let done = Box::pin(bind::mysql(&sql).execute(p)).await?;
+                let done = Box::pin(bind::query(&sql).execute(p)).await?;
                 executed(done.rows_affected(), Some(done.last_insert_id()))
             }
         })
@@ -292,6 +284,7 @@ impl Executor for &Db {
 #[derive(Debug)]
 struct Node {
     pool: Pool,
+    #[cfg(feature = "postgres")]
     pipelined: Option<Pipelined>,
 }
 
@@ -300,26 +293,34 @@ impl Node {
         if config.pipelined_connections == 0 {
             return Ok(Self {
                 pool: Pool::open(url, config, false).await?,
+                #[cfg(feature = "postgres")]
                 pipelined: None,
             });
         }
-        if !matches!(pool::scheme(url), "postgres" | "postgresql") {
+        let scheme = pool::scheme(url);
+        if !matches!(scheme, "postgres" | "postgresql") {
             return Err(Error::Config(
                 "pipelined connections are for PostgreSQL only: remove \
                  `with_pipelined_connections` for this database"
                     .into(),
             ));
         }
+        #[cfg(not(feature = "postgres"))]
+        return Err(pool::unsupported_scheme(scheme));
         // The pipelined connections open first: they prove the URL and the server, so the
         // pool, which then only serves transactions and migrations, opens lazily.
-        let pipelined = Pipelined::open(url, config).await?;
-        Ok(Self {
-            pool: Pool::open(url, config, true).await?,
-            pipelined: Some(pipelined),
-        })
+        #[cfg(feature = "postgres")]
+        {
+            let pipelined = Pipelined::open(url, config).await?;
+            Ok(Self {
+                pool: Pool::open(url, config, true).await?,
+                pipelined: Some(pipelined),
+            })
+        }
     }
 
     async fn close(&self) {
+        #[cfg(feature = "postgres")]
         if let Some(pipelined) = &self.pipelined {
             pipelined.close();
         }

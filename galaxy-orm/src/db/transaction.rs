@@ -5,8 +5,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use sqlx::{MySql, Postgres, Sqlite};
-
 use super::{Db, Executed, Executor, Intent, Pool, bind, executed};
 use crate::row::Row;
 use crate::sql::{Dialect, Sql};
@@ -21,9 +19,12 @@ pub struct Transaction {
 
 #[derive(Debug)]
 enum Inner {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
-    MySql(sqlx::Transaction<'static, MySql>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::Transaction<'static, sqlx::MySql>),
 }
 
 /// How [`Db::transaction`] retries: at most `max_attempts` runs, waiting an exponentially
@@ -78,8 +79,11 @@ impl Db {
     /// Begins a transaction on the primary.
     pub async fn begin(&self) -> Result<Transaction> {
         let inner = match self.primary() {
+            #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => Inner::Sqlite(p.begin().await?),
+            #[cfg(feature = "postgres")]
             Pool::Postgres(p) => Inner::Postgres(p.begin().await?),
+            #[cfg(feature = "mysql")]
             Pool::MySql(p) => Inner::MySql(p.begin().await?),
         };
         Ok(Transaction {
@@ -95,12 +99,15 @@ impl Db {
     /// transaction); statements in it take `&mut *tx`. See `docs/orm.md` for a full example.
     ///
     /// ```
+    /// # #[cfg(feature = "sqlite")] // runs on SQLite
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> galaxy_orm::Result<()> {
     /// let db = galaxy_orm::Db::connect("sqlite::memory:").await?;
     /// let answer = db.transaction(|_tx| Box::pin(async move { Ok(42) })).await?;
     /// assert_eq!(answer, 42);
     /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
     /// ```
     pub async fn transaction<T, F>(&self, body: F) -> Result<T>
     where
@@ -154,21 +161,17 @@ impl Db {
 impl Transaction {
     /// Makes the transaction's changes permanent.
     pub async fn commit(self) -> Result<()> {
-        match self.inner {
-            Inner::Sqlite(tx) => tx.commit().await?,
-            Inner::Postgres(tx) => tx.commit().await?,
-            Inner::MySql(tx) => tx.commit().await?,
-        }
+        each_driver!(self.inner, {
+            Inner::*(tx) => tx.commit().await?,
+        });
         Ok(())
     }
 
     /// Discards the transaction's changes.
     pub async fn rollback(self) -> Result<()> {
-        match self.inner {
-            Inner::Sqlite(tx) => tx.rollback().await?,
-            Inner::Postgres(tx) => tx.rollback().await?,
-            Inner::MySql(tx) => tx.rollback().await?,
-        }
+        each_driver!(self.inner, {
+            Inner::*(tx) => tx.rollback().await?,
+        });
         Ok(())
     }
 }
@@ -180,44 +183,32 @@ impl Executor for &mut Transaction {
 
     async fn fetch_all(&mut self, sql: Sql, _intent: Intent) -> Result<Vec<Row>> {
         self.db.count_statement();
-        Ok(match &mut self.inner {
-            Inner::Sqlite(tx) => bind::sqlite(&sql)
+        Ok(each_driver!(&mut self.inner, {
+            Inner::*(tx) => bind::query(&sql)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
-                .map(Row::Sqlite)
+                .map(Row::from)
                 .collect(),
-            Inner::Postgres(tx) => bind::postgres(&sql)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(Row::Postgres)
-                .collect(),
-            Inner::MySql(tx) => bind::mysql(&sql)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(Row::MySql)
-                .collect(),
-        })
+        }))
     }
 
     async fn execute(&mut self, sql: Sql) -> Result<Executed> {
         self.db.count_statement();
         Ok(match &mut self.inner {
+            #[cfg(feature = "sqlite")]
             Inner::Sqlite(tx) => executed(
-                bind::sqlite(&sql).execute(&mut **tx).await?.rows_affected(),
+                bind::query(&sql).execute(&mut **tx).await?.rows_affected(),
                 None,
             ),
+            #[cfg(feature = "postgres")]
             Inner::Postgres(tx) => executed(
-                bind::postgres(&sql)
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected(),
+                bind::query(&sql).execute(&mut **tx).await?.rows_affected(),
                 None,
             ),
+            #[cfg(feature = "mysql")]
             Inner::MySql(tx) => {
-                let done = bind::mysql(&sql).execute(&mut **tx).await?;
+                let done = bind::query(&sql).execute(&mut **tx).await?;
                 executed(done.rows_affected(), Some(done.last_insert_id()))
             }
         })
@@ -226,98 +217,104 @@ impl Executor for &mut Transaction {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU32, Ordering};
-
     use super::*;
 
-    /// A database error with a chosen SQLSTATE, as a driver would report a conflict.
-    #[derive(Debug)]
-    struct Coded(&'static str);
+    /// Retries run real transactions: on SQLite, the driver that needs no server.
+    #[cfg(feature = "sqlite")]
+    mod retries {
+        use std::borrow::Cow;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU32, Ordering};
 
-    impl std::fmt::Display for Coded {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "sqlstate {}", self.0)
-        }
-    }
+        use super::*;
 
-    impl std::error::Error for Coded {}
+        /// A database error with a chosen SQLSTATE, as a driver would report a conflict.
+        #[derive(Debug)]
+        struct Coded(&'static str);
 
-    impl sqlx::error::DatabaseError for Coded {
-        fn message(&self) -> &str {
-            "simulated"
+        impl std::fmt::Display for Coded {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "sqlstate {}", self.0)
+            }
         }
-        fn code(&self) -> Option<Cow<'_, str>> {
-            Some(Cow::Borrowed(self.0))
-        }
-        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
-            self
-        }
-        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
-            self
-        }
-        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
-            self
-        }
-        fn kind(&self) -> sqlx::error::ErrorKind {
-            sqlx::error::ErrorKind::Other
-        }
-    }
 
-    fn conflict(code: &'static str) -> Error {
-        Error::from(sqlx::Error::Database(Box::new(Coded(code))))
-    }
+        impl std::error::Error for Coded {}
 
-    /// Runs a body that fails with `code` on its first `failures` runs, and counts the runs.
-    async fn run(code: &'static str, failures: u32, attempts: u32) -> (Result<u32>, u32) {
-        let db = Db::connect("sqlite::memory:").await.expect("sqlite");
-        let runs = Arc::new(AtomicU32::new(0));
-        let policy = RetryPolicy {
-            max_attempts: attempts,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(2),
-        };
-        let counter = Arc::clone(&runs);
-        let result = db
-            .transaction_with(policy, move |_tx| {
-                let run = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                Box::pin(async move {
-                    if run <= failures {
-                        Err(conflict(code))
-                    } else {
-                        Ok(run)
-                    }
+        impl sqlx::error::DatabaseError for Coded {
+            fn message(&self) -> &str {
+                "simulated"
+            }
+            fn code(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Borrowed(self.0))
+            }
+            fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+                self
+            }
+            fn kind(&self) -> sqlx::error::ErrorKind {
+                sqlx::error::ErrorKind::Other
+            }
+        }
+
+        fn conflict(code: &'static str) -> Error {
+            Error::from(sqlx::Error::Database(Box::new(Coded(code))))
+        }
+
+        /// Runs a body that fails with `code` on its first `failures` runs, and counts the runs.
+        async fn run(code: &'static str, failures: u32, attempts: u32) -> (Result<u32>, u32) {
+            let db = Db::connect("sqlite::memory:").await.expect("sqlite");
+            let runs = Arc::new(AtomicU32::new(0));
+            let policy = RetryPolicy {
+                max_attempts: attempts,
+                base_delay: Duration::from_millis(1),
+                max_delay: Duration::from_millis(2),
+            };
+            let counter = Arc::clone(&runs);
+            let result = db
+                .transaction_with(policy, move |_tx| {
+                    let run = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                    Box::pin(async move {
+                        if run <= failures {
+                            Err(conflict(code))
+                        } else {
+                            Ok(run)
+                        }
+                    })
                 })
-            })
-            .await;
-        (result, runs.load(Ordering::SeqCst))
-    }
-
-    #[tokio::test]
-    async fn serialization_failures_and_deadlocks_are_retried() {
-        for code in ["40001", "40P01", "1213"] {
-            let (result, runs) = run(code, 2, 3).await;
-            assert_eq!(result.expect("third run succeeds"), 3, "{code}");
-            assert_eq!(runs, 3);
+                .await;
+            (result, runs.load(Ordering::SeqCst))
         }
-    }
 
-    #[tokio::test]
-    async fn retries_are_bounded() {
-        let (result, runs) = run("40001", u32::MAX, 4).await;
-        assert!(
-            matches!(result, Err(Error::Conflict { attempts: 4, .. })),
-            "{result:?}"
-        );
-        assert_eq!(runs, 4);
-    }
+        #[tokio::test]
+        async fn serialization_failures_and_deadlocks_are_retried() {
+            for code in ["40001", "40P01", "1213"] {
+                let (result, runs) = run(code, 2, 3).await;
+                assert_eq!(result.expect("third run succeeds"), 3, "{code}");
+                assert_eq!(runs, 3);
+            }
+        }
 
-    #[tokio::test]
-    async fn other_errors_are_not_retried() {
-        let (result, runs) = run("42P01", 5, 3).await;
-        assert!(matches!(result, Err(Error::Database(_))), "{result:?}");
-        assert_eq!(runs, 1);
+        #[tokio::test]
+        async fn retries_are_bounded() {
+            let (result, runs) = run("40001", u32::MAX, 4).await;
+            assert!(
+                matches!(result, Err(Error::Conflict { attempts: 4, .. })),
+                "{result:?}"
+            );
+            assert_eq!(runs, 4);
+        }
+
+        #[tokio::test]
+        async fn other_errors_are_not_retried() {
+            let (result, runs) = run("42P01", 5, 3).await;
+            assert!(matches!(result, Err(Error::Database(_))), "{result:?}");
+            assert_eq!(runs, 1);
+        }
     }
 
     #[test]

@@ -2,16 +2,18 @@
 //! PostgreSQL and MySQL, so every statement of the run must go through the same connection.
 
 use sqlx::pool::PoolConnection;
-use sqlx::{MySql, Postgres, Sqlite};
 
 use crate::db::{Pool, bind};
 use crate::row::Row;
 use crate::sql::{Dialect, Sql};
 
 pub(super) enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
-    MySql(PoolConnection<MySql>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(PoolConnection<sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(PoolConnection<sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(PoolConnection<sqlx::MySql>),
 }
 
 impl std::fmt::Debug for Conn {
@@ -23,16 +25,22 @@ impl std::fmt::Debug for Conn {
 impl Conn {
     pub(super) async fn acquire(pool: &Pool) -> Result<Self, sqlx::Error> {
         Ok(match pool {
+            #[cfg(feature = "sqlite")]
             Pool::Sqlite(p) => Self::Sqlite(p.acquire().await?),
+            #[cfg(feature = "postgres")]
             Pool::Postgres(p) => Self::Postgres(p.acquire().await?),
+            #[cfg(feature = "mysql")]
             Pool::MySql(p) => Self::MySql(p.acquire().await?),
         })
     }
 
     pub(super) fn dialect(&self) -> Dialect {
         match self {
+            #[cfg(feature = "sqlite")]
             Self::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             Self::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
             Self::MySql(_) => Dialect::MySql,
         }
     }
@@ -40,41 +48,25 @@ impl Conn {
     /// Runs a script of one or more statements without parameters (a migration file).
     pub(super) async fn script(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let script = sqlx::raw_sql(sql);
-        match self {
-            Self::Sqlite(c) => script.execute(&mut **c).await.map(drop),
-            Self::Postgres(c) => script.execute(&mut **c).await.map(drop),
-            Self::MySql(c) => script.execute(&mut **c).await.map(drop),
-        }
+        each_driver!(self, {
+            Self::*(c) => script.execute(&mut **c).await.map(drop),
+        })
     }
 
     pub(super) async fn execute(&mut self, sql: Sql) -> Result<(), sqlx::Error> {
-        match self {
-            Self::Sqlite(c) => bind::sqlite(&sql).execute(&mut **c).await.map(drop),
-            Self::Postgres(c) => bind::postgres(&sql).execute(&mut **c).await.map(drop),
-            Self::MySql(c) => bind::mysql(&sql).execute(&mut **c).await.map(drop),
-        }
+        each_driver!(self, {
+            Self::*(c) => bind::query(&sql).execute(&mut **c).await.map(drop),
+        })
     }
 
     pub(super) async fn fetch(&mut self, sql: Sql) -> Result<Vec<Row>, sqlx::Error> {
-        Ok(match self {
-            Self::Sqlite(c) => bind::sqlite(&sql)
+        Ok(each_driver!(self, {
+            Self::*(c) => bind::query(&sql)
                 .fetch_all(&mut **c)
                 .await?
                 .into_iter()
-                .map(Row::Sqlite)
+                .map(Row::from)
                 .collect(),
-            Self::Postgres(c) => bind::postgres(&sql)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::Postgres)
-                .collect(),
-            Self::MySql(c) => bind::mysql(&sql)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::MySql)
-                .collect(),
-        })
+        }))
     }
 }

@@ -1,6 +1,7 @@
 //! Test databases: SQLite always; PostgreSQL and MariaDB when `GALAXY_TEST_POSTGRES_URL` /
-//! `GALAXY_TEST_MYSQL_URL` are set. Each test gets a database of its own, created fresh, so
-//! tests run in parallel without seeing each other's rows.
+//! `GALAXY_TEST_MYSQL_URL` are set. Each only when galaxy-orm's feature for its driver is on
+//! (all three by default). Each test gets a database of its own, created fresh, so tests run in
+//! parallel without seeing each other's rows.
 //!
 //! PostgreSQL runs twice: `postgres` through the sqlx pool, `postgres_pipelined` with
 //! statements outside transactions on pipelined connections
@@ -15,11 +16,16 @@ use galaxy_orm::{Db, DbConfig};
 /// The databases a test runs against: `(label, url)`. A set URL whose server is down fails the
 /// test (in `fresh`), it is never skipped.
 pub fn backends() -> Vec<(&'static str, Option<String>)> {
-    let mut out = vec![("sqlite", None)];
-    for (label, var) in [
+    let mut out = Vec::new();
+    #[cfg(feature = "sqlite")]
+    out.push(("sqlite", None));
+    let servers: &[(&str, &str)] = &[
+        #[cfg(feature = "postgres")]
         ("postgres", "GALAXY_TEST_POSTGRES_URL"),
+        #[cfg(feature = "mysql")]
         ("mysql", "GALAXY_TEST_MYSQL_URL"),
-    ] {
+    ];
+    for &(label, var) in servers {
         match std::env::var(var) {
             Ok(url) if !url.is_empty() => {
                 if label == "postgres" {
