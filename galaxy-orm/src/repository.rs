@@ -28,6 +28,7 @@ use crate::query::Query;
 /// #     pub updated_at: galaxy_orm::time::OffsetDateTime,
 /// #     pub deleted_at: Option<galaxy_orm::time::OffsetDateTime>,
 /// # }
+/// # #[cfg(feature = "sqlite")] // runs on SQLite
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> galaxy_orm::Result<()> {
 /// # let db = Db::connect("sqlite::memory:").await?;
@@ -41,6 +42,8 @@ use crate::query::Query;
 /// assert!(published.is_empty());
 /// # Ok(())
 /// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
 /// ```
 pub struct Repository<M, E> {
     ex: E,
