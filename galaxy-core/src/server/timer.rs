@@ -9,9 +9,10 @@
 //! So the sleep hyper holds, [`HeadSleep`], is zero-sized (boxing it allocates nothing), and
 //! what it needs lives once per connection in a [`HeadDeadline`], which the connection's driver
 //! moves into a thread-local for as long as it polls the connection ([`WithHeadDeadline`]):
-//! hyper creates, polls and resets head sleeps only from inside that poll. The deadline runs from the sleep's
-//! first poll, which hyper makes in the same call that created it when the head is incomplete.
-//! Outside a driver (a builder used without one) the timer hands out ordinary tokio sleeps.
+//! hyper creates, polls and resets head sleeps only from inside that poll. The deadline runs
+//! from the sleep's first poll, which hyper makes in the same call that created it when the
+//! head is incomplete. Outside a driver (a builder used without one) the timer hands out
+//! ordinary tokio sleeps.
 
 use std::cell::RefCell;
 use std::future::Future;
