@@ -2,16 +2,14 @@
 //! (posts, videos), through a pair of columns `<name>_type` (the owner's table) and `<name>_id`
 //! (the owner's key). [`MorphMany`] is the owner's side, [`MorphTo`] the child's.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::Result;
 use crate::db::{Executor, Intent};
 use crate::model::Model;
-use crate::query::ModelReader;
 use crate::query::{Condition, Expr, Query};
-use crate::relation::{Relation, children_by_key, foreign_key_value, in_keys, key_of, keyed_rows};
+use crate::relation::{Relation, children_by_key, foreign_key_value, in_keys, owners_by_key};
 use crate::value::{FieldType, Value};
 
 /// `owner has many children` whose `type_column` holds the owner's table name and `id_column`
@@ -192,7 +190,7 @@ impl<C: Model, O: Model> Relation for MorphToOf<C, O> {
     type Parent = C;
     type Output = Option<O>;
 
-    async fn load_many<E: Executor>(self, children: &[C], mut ex: E) -> Result<Vec<Option<O>>> {
+    async fn load_many<E: Executor>(self, children: &[C], ex: E) -> Result<Vec<Option<O>>> {
         let keys: Vec<Option<Value>> = children
             .iter()
             .map(|child| {
@@ -206,23 +204,6 @@ impl<C: Model, O: Model> Relation for MorphToOf<C, O> {
                 foreign_key_value(child, self.inner.id_column)
             })
             .collect::<Result<_>>()?;
-        let wanted: Vec<Value> = keys.iter().flatten().cloned().collect();
-        if wanted.is_empty() {
-            return Ok(keys.iter().map(|_| None).collect());
-        }
-        let query = Query::<O>::new().filter(in_keys(O::PRIMARY_KEY, wanted));
-        let rows = ex
-            .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
-            .await?;
-        let owners = keyed_rows::<O>(&rows, O::PRIMARY_KEY)?.collect::<Result<BTreeMap<_, _>>>()?;
-        let reader = ModelReader::<O>::for_result(&rows);
-        keys.iter()
-            .map(
-                |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
-                    Some(row) => reader.read(row).map(Some),
-                    None => Ok(None),
-                },
-            )
-            .collect()
+        owners_by_key(&keys, ex).await
     }
 }

@@ -129,24 +129,41 @@ pub(crate) fn in_keys<M>(column: &'static str, keys: Vec<Value>) -> Condition<M>
     Condition::new(Expr::In(column, unique, false))
 }
 
-/// The rows of one result, each with its value in column `name` of `M` as a key (rows whose
-/// value is NULL or not a key are left out). The column is found in the first row, by position
-/// when `M`'s own `SELECT` put it there, and read by index from every row: every row of one
-/// result has the same columns.
-pub(crate) fn keyed_rows<'r, M: Model>(
-    rows: &'r [Row],
-    name: &'static str,
-) -> Result<impl Iterator<Item = Result<(KeyOf, &'r Row)>> + 'r> {
-    let index = match rows.first() {
-        Some(row) => row.index(M::COLUMNS.iter().position(|c| *c == name), name)?,
-        None => 0,
-    };
-    Ok(rows
-        .iter()
-        .filter_map(move |row| match row.value_at_index(index, name) {
-            Ok(value) => key_of(&value).map(|key| Ok((key, row))),
-            Err(err) => Some(Err(err)),
-        }))
+/// The owners with primary key `keys` (`None`: no owner), one query for all of them, aligned
+/// with `keys`: what belongs-to and morph-to loads share. Each owner row's key is read by
+/// index, the column found once in the first row: every row of one result has the same
+/// columns.
+pub(crate) async fn owners_by_key<O: Model, E: Executor>(
+    keys: &[Option<Value>],
+    mut ex: E,
+) -> Result<Vec<Option<O>>> {
+    let wanted: Vec<Value> = keys.iter().flatten().cloned().collect();
+    if wanted.is_empty() {
+        return Ok(keys.iter().map(|_| None).collect());
+    }
+    let query = Query::<O>::new().filter(in_keys(O::PRIMARY_KEY, wanted));
+    let rows = ex
+        .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
+        .await?;
+    let mut owners: BTreeMap<KeyOf, &Row> = BTreeMap::new();
+    if let Some(first) = rows.first() {
+        let at = O::COLUMNS.iter().position(|c| *c == O::PRIMARY_KEY);
+        let index = first.index(at, O::PRIMARY_KEY)?;
+        for row in &rows {
+            if let Some(key) = key_of(&row.value_at_index(index, O::PRIMARY_KEY)?) {
+                owners.insert(key, row);
+            }
+        }
+    }
+    let reader = ModelReader::<O>::for_result(&rows);
+    keys.iter()
+        .map(
+            |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
+                Some(row) => reader.read(row).map(Some),
+                None => Ok(None),
+            },
+        )
+        .collect()
 }
 
 impl<P: Model, C: Model> HasMany<P, C> {
@@ -270,29 +287,12 @@ impl<C: Model, O: Model> Relation for BelongsTo<C, O> {
     type Parent = C;
     type Output = Option<O>;
 
-    async fn load_many<E: Executor>(self, children: &[C], mut ex: E) -> Result<Vec<Option<O>>> {
+    async fn load_many<E: Executor>(self, children: &[C], ex: E) -> Result<Vec<Option<O>>> {
         let keys: Vec<Option<Value>> = children
             .iter()
             .map(|c| foreign_key_value(c, self.foreign_key))
             .collect::<Result<_>>()?;
-        let wanted: Vec<Value> = keys.iter().flatten().cloned().collect();
-        if wanted.is_empty() {
-            return Ok(keys.iter().map(|_| None).collect());
-        }
-        let query = Query::<O>::new().filter(in_keys(O::PRIMARY_KEY, wanted));
-        let rows = ex
-            .fetch_all(query.select_sql(ex.dialect()), Intent::Read)
-            .await?;
-        let owners = keyed_rows::<O>(&rows, O::PRIMARY_KEY)?.collect::<Result<BTreeMap<_, _>>>()?;
-        let reader = ModelReader::<O>::for_result(&rows);
-        keys.iter()
-            .map(
-                |k| match k.as_ref().and_then(key_of).and_then(|k| owners.get(&k)) {
-                    Some(row) => reader.read(row).map(Some),
-                    None => Ok(None),
-                },
-            )
-            .collect()
+        owners_by_key(&keys, ex).await
     }
 }
 
