@@ -53,40 +53,48 @@ impl<A: App> Served<A> {
 /// reference), from the connection with `peer` (`None` in process). Infallible, in the shape a
 /// hyper service returns, so the connection takes this future as it is.
 ///
-/// One `async fn` that owns its handle, on purpose: the handler's future is built in place
-/// inside it. Every extra layer of futures around a request (a `map(Ok)`, a `CatchUnwind`, a
+/// One future that owns its handle, on purpose: the handler's future is built in place inside
+/// it. Every extra layer of futures around a request (a `map(Ok)`, a `CatchUnwind`, a
 /// hand-written wrapper) would hold, and copy, the request once more per request.
-pub(crate) async fn respond<A, S>(
+#[expect(
+    clippy::manual_async_fn,
+    reason = "an async fn would copy the request into a local on its first poll"
+)]
+pub(crate) fn respond<A, S>(
     served: S,
     req: Request,
     peer: Option<SocketAddr>,
-) -> Result<Response, Infallible>
+) -> impl Future<Output = Result<Response, Infallible>>
 where
     A: App,
     S: Deref<Target = Served<A>>,
 {
-    let Served { app, pipeline } = &*served;
-    let mut res = if uri_len(&req) > pipeline.max_uri_len {
-        plain(StatusCode::URI_TOO_LONG, "request URI is too long\n")
-    } else {
+    // An `async` block, not an `async fn`: an `async fn` copies its by-value arguments from
+    // its captured state into locals on the first poll, which for the request is 288 bytes.
+    async move {
+        let Served { app, pipeline } = &*served;
+        if uri_len(&req) > pipeline.max_uri_len {
+            let res = plain(StatusCode::URI_TOO_LONG, "request URI is too long\n");
+            return Ok(with_server_header(res, pipeline));
+        }
         // Polled in place under `catch_unwind` rather than wrapped in a `CatchUnwind` future:
         // wrapping moves the whole handler future once more per request.
         let mut handled = std::pin::pin!(app.handle(req, peer));
-        let outcome = std::future::poll_fn(|cx| {
+        let res = std::future::poll_fn(|cx| {
             match std::panic::catch_unwind(AssertUnwindSafe(|| handled.as_mut().poll(cx))) {
-                Ok(Poll::Pending) => Poll::Pending,
-                Ok(Poll::Ready(res)) => Poll::Ready(Ok(res)),
-                Err(panic) => Poll::Ready(Err(panic)),
+                Ok(poll) => poll,
+                Err(panic) => Poll::Ready(panic_response(&*panic, None)),
             }
         })
         .await;
-        match outcome {
-            Ok(res) => res,
-            Err(panic) => panic_response(&*panic, None),
-        }
-    };
+        Ok(with_server_header(res, pipeline))
+    }
+}
+
+#[inline]
+fn with_server_header(mut res: Response, pipeline: &Pipeline) -> Response {
     if let Some(server) = &pipeline.server_header {
         res.headers_mut().insert(SERVER, server.clone());
     }
-    Ok(res)
+    res
 }

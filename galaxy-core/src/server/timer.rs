@@ -33,6 +33,11 @@ thread_local! {
 #[derive(Debug)]
 struct HeadDeadline {
     timeout: Duration,
+    /// What [`HeadTimer::now`] answers while this connection is polled: hyper reads the clock
+    /// only to compute a head's deadline and hand it back to `sleep_until` or `reset`, which
+    /// ignore it here (the deadline runs from the sleep's first poll), so a clock read per
+    /// request would be wasted.
+    opened: Instant,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// Whether `sleep` runs for the head being read now; cleared when hyper starts a new one.
     armed: bool,
@@ -78,6 +83,7 @@ impl<F> WithHeadDeadline<F> {
             conn,
             deadline: Some(HeadDeadline {
                 timeout,
+                opened: Instant::now(),
                 sleep: None,
                 armed: false,
             }),
@@ -134,7 +140,8 @@ impl Timer for HeadTimer {
     }
 
     fn now(&self) -> Instant {
-        tokio::time::Instant::now().into()
+        with_current(|deadline| deadline.opened)
+            .unwrap_or_else(|| tokio::time::Instant::now().into())
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn Sleep>>, new_deadline: Instant) {
