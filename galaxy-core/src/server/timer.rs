@@ -50,18 +50,15 @@ impl HeadDeadline {
     }
 
     fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let timeout = self.timeout;
+        let sleep = self
+            .sleep
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
         if !self.armed {
-            let deadline = tokio::time::Instant::now() + self.timeout;
-            match self.sleep.as_mut() {
-                Some(sleep) => sleep.as_mut().reset(deadline),
-                None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
-            }
+            sleep.as_mut().reset(tokio::time::Instant::now() + timeout);
             self.armed = true;
         }
-        match self.sleep.as_mut() {
-            Some(sleep) => sleep.as_mut().poll(cx),
-            None => unreachable!("armed just above"),
-        }
+        sleep.as_mut().poll(cx)
     }
 }
 
