@@ -4,9 +4,9 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
-use std::task::Poll;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use http::header::SERVER;
 use http::{HeaderValue, StatusCode};
@@ -49,45 +49,59 @@ impl<A: App> Served<A> {
     }
 }
 
-/// Answers one request with the app behind `served` (a `&'static`, an `Arc` or a plain
-/// reference), from the connection with `peer` (`None` in process). Infallible, in the shape a
-/// hyper service returns, so the connection takes this future as it is.
-///
-/// One future that owns its handle, on purpose: the handler's future is built in place inside
-/// it. Every extra layer of futures around a request (a `map(Ok)`, a `CatchUnwind`, a
-/// hand-written wrapper) would hold, and copy, the request once more per request.
-#[expect(
-    clippy::manual_async_fn,
-    reason = "an async fn would copy the request into a local on its first poll"
-)]
-pub(crate) fn respond<A, S>(
-    served: S,
+pin_project_lite::pin_project! {
+    /// One request answered by the app behind a [`Served`]: the app's router and handler
+    /// future, polled under `catch_unwind`, its response given the `Server` header. Infallible,
+    /// in the shape a hyper service returns, so a connection takes this future as it is.
+    ///
+    /// A hand-written future rather than an `async` block around the app's: a served app the
+    /// process keeps for good (`&'static`) makes this the very future hyper polls, built when
+    /// the request arrives, so the request moves once into the app's future and the response
+    /// comes straight out of it. An `async` block around it holds the request and hands it
+    /// on, and copies the response out of every layer (218 instructions per plaintext request
+    /// more, `bench/instructions.sh`).
+    pub(crate) struct Respond<'a, F> {
+        #[pin]
+        handled: F,
+        pipeline: &'a Pipeline,
+        // A flag rather than a second variant: with one way to build it, this future is built
+        // in place where hyper keeps it, where an enum of two was copied there whole.
+        uri_too_long: bool,
+    }
+}
+
+/// Starts answering `req`, from the connection with `peer` (`None` in process), with the app
+/// behind `served`.
+pub(crate) fn respond<'a, A: App>(
+    served: &'a Served<A>,
     req: Request,
     peer: Option<SocketAddr>,
-) -> impl Future<Output = Result<Response, Infallible>>
-where
-    A: App,
-    S: Deref<Target = Served<A>>,
-{
-    // An `async` block, not an `async fn`: an `async fn` copies its by-value arguments from
-    // its captured state into locals on the first poll, which for the request is 288 bytes.
-    async move {
-        let Served { app, pipeline } = &*served;
-        if uri_len(&req) > pipeline.max_uri_len {
-            let res = plain(StatusCode::URI_TOO_LONG, "request URI is too long\n");
-            return Ok(with_server_header(res, pipeline));
-        }
-        // Polled in place under `catch_unwind` rather than wrapped in a `CatchUnwind` future:
-        // wrapping moves the whole handler future once more per request.
-        let mut handled = std::pin::pin!(app.handle(req, peer));
-        let res = std::future::poll_fn(|cx| {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| handled.as_mut().poll(cx))) {
-                Ok(poll) => poll,
-                Err(panic) => Poll::Ready(panic_response(&*panic, None)),
+) -> Respond<'a, impl Future<Output = Response> + Send + 'a> {
+    let Served { app, pipeline } = served;
+    Respond {
+        uri_too_long: uri_len(&req) > pipeline.max_uri_len,
+        // Not polled when the URI is too long: the app never sees the request.
+        handled: app.handle(req, peer),
+        pipeline,
+    }
+}
+
+impl<F: Future<Output = Response>> Future for Respond<'_, F> {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let res = if *this.uri_too_long {
+            plain(StatusCode::URI_TOO_LONG, "request URI is too long\n")
+        } else {
+            let handled = this.handled;
+            match std::panic::catch_unwind(AssertUnwindSafe(|| handled.poll(cx))) {
+                Ok(Poll::Ready(res)) => res,
+                Ok(Poll::Pending) => return Poll::Pending,
+                Err(panic) => panic_response(&*panic, None),
             }
-        })
-        .await;
-        Ok(with_server_header(res, pipeline))
+        };
+        Poll::Ready(Ok(with_server_header(res, this.pipeline)))
     }
 }
 

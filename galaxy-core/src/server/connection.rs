@@ -1,9 +1,9 @@
 //! One connection: hyper's HTTP/1.1-or-HTTP/2 connection around the app's pipeline, with a
 //! deadline for the first request that hyper does not enforce itself.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -20,15 +20,43 @@ use tokio::sync::Notify;
 use super::ServerConfig;
 use super::timer::{HeadTimer, WithHeadDeadline};
 use crate::pipeline::{Served, respond};
-use crate::{App, Body, BoxError};
+use crate::{App, Body, BoxError, Request, Response};
 
 /// A handle every connection holds on the served app: `&'static` when the process serves it
 /// for good, an `Arc` when a [`super::Server`] may stop and drop it.
-pub(crate) trait ServedRef<A>:
-    Deref<Target = Served<A>> + Clone + Send + Sync + 'static
-{
+pub(crate) trait ServedRef<A>: Clone + Send + Sync + 'static {
+    /// Answers one request (see [`respond`]) in a future that owns what it borrows.
+    fn respond(
+        self,
+        req: Request,
+        peer: Option<SocketAddr>,
+    ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static;
 }
-impl<A, T> ServedRef<A> for T where T: Deref<Target = Served<A>> + Clone + Send + Sync + 'static {}
+
+impl<A: App> ServedRef<A> for &'static Served<A> {
+    fn respond(
+        self,
+        req: Request,
+        peer: Option<SocketAddr>,
+    ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
+        respond(self, req, peer)
+    }
+}
+
+impl<A: App> ServedRef<A> for Arc<Served<A>> {
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn would copy the request into a local on its first poll"
+    )]
+    fn respond(
+        self,
+        req: Request,
+        peer: Option<SocketAddr>,
+    ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
+        // The app's future borrows the app, so the `Arc` lives in a future around it.
+        async move { respond(&self, req, peer).await }
+    }
+}
 
 /// The HTTP/1.1 settings, on hyper's own builder or hyper-util's: the two types have the same
 /// methods but no common trait, and both paths must enforce the same limits.
@@ -84,7 +112,7 @@ where
 {
     let service = service_fn(move |req: http::Request<Incoming>| {
         let req = req.map(|body| Body::incoming(body, body_read_timeout));
-        respond(served.clone(), req, peer)
+        served.clone().respond(req, peer)
     });
     builder.serve_connection(TokioIo::new(io), service)
 }
@@ -117,7 +145,7 @@ where
             arrived.notify_one();
         }
         let req = req.map(|body| Body::incoming(body, body_read_timeout));
-        respond(served.clone(), req, peer)
+        served.clone().respond(req, peer)
     });
     let conn = builder
         .serve_connection(TokioIo::new(io), service)
@@ -191,5 +219,85 @@ where
         let builder = http1_builder(config);
         let conn = serve_http1_connection(&builder, served, io, None, config.body_read_timeout);
         drive_http1(conn, config.header_read_timeout).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::{Recognized, RouteInfo};
+    use http::Method;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Answers `ok`, and panics on `/panic`.
+    struct Probe;
+
+    impl App for Probe {
+        type State = ();
+
+        fn state(&self) -> &() {
+            &()
+        }
+
+        async fn handle(&self, req: Request, _peer: Option<SocketAddr>) -> Response {
+            assert_ne!(req.uri().path(), "/panic", "a handler bug");
+            Response::new(Body::from("ok"))
+        }
+
+        fn routes() -> &'static [RouteInfo] {
+            &[]
+        }
+
+        fn recognize(_method: &Method, _path: &str) -> Option<Recognized> {
+            None
+        }
+    }
+
+    /// The status lines and `Server` headers of the answers to three pipelined requests.
+    async fn exchange(served: impl ServedRef<Probe>) -> String {
+        let config = ServerConfig::builder().max_uri_len(100).build();
+        let (client, server) = tokio::io::duplex(64 * 1024);
+        let conn = serve_http1_connection(
+            &http1_builder(&config),
+            served,
+            server,
+            None,
+            config.body_read_timeout,
+        );
+        let conn = tokio::spawn(conn);
+        let (mut read, mut write) = tokio::io::split(client);
+        let long = "a".repeat(200);
+        let requests = format!(
+            "GET / HTTP/1.1\r\nhost: x\r\n\r\nGET /{long} HTTP/1.1\r\nhost: x\r\n\r\n\
+             GET /panic HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        );
+        write.write_all(requests.as_bytes()).await.unwrap();
+        let mut answers = String::new();
+        read.read_to_string(&mut answers).await.unwrap();
+        conn.await.unwrap().unwrap();
+        // A body has no line end, so the next status line follows it on the same line.
+        answers
+            .lines()
+            .filter_map(|line| match line.find("HTTP/1.1 ") {
+                Some(status) => Some(&line[status..]),
+                None => line.starts_with("server:").then_some(line),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[tokio::test]
+    async fn an_app_held_for_good_or_shared_is_answered_alike() {
+        let expected = "HTTP/1.1 200 OK\nserver: galaxy\n\
+                        HTTP/1.1 414 URI Too Long\nserver: galaxy\n\
+                        HTTP/1.1 500 Internal Server Error\nserver: galaxy";
+        let pipeline = ServerConfig::builder().max_uri_len(100).build().pipeline();
+        let for_good: &'static Served<Probe> =
+            Box::leak(Box::new(Served::new(Probe, pipeline.clone())));
+        assert_eq!(exchange(for_good).await, expected);
+        assert_eq!(
+            exchange(Arc::new(Served::new(Probe, pipeline))).await,
+            expected
+        );
     }
 }
