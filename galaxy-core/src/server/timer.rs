@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use hyper::rt::{Sleep, Timer};
@@ -29,7 +29,7 @@ thread_local! {
 }
 
 /// One connection's header read timeout: its duration and, once a head has had to wait, the
-/// tokio sleep that is reset for every later head.
+/// tokio sleep that enforces it.
 #[derive(Debug)]
 struct HeadDeadline {
     timeout: Duration,
@@ -38,27 +38,42 @@ struct HeadDeadline {
     /// ignore it here (the deadline runs from the sleep's first poll), so a clock read per
     /// request would be wasted.
     opened: Instant,
+    /// The deadline of the head being read, set at its sleep's first poll; `None` when hyper
+    /// starts a new head.
+    head_deadline: Option<tokio::time::Instant>,
+    /// Runs to the deadline of the head it was last moved to, which may be an earlier head's.
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// Whether `sleep` runs for the head being read now; cleared when hyper starts a new one.
-    armed: bool,
 }
 
 impl HeadDeadline {
     /// A new head is being read: its deadline starts at its sleep's first poll.
     fn restart(&mut self) {
-        self.armed = false;
+        self.head_deadline = None;
     }
 
+    /// Whether the head being read is past its deadline.
+    ///
+    /// The sleep is not moved to every head's deadline: moving a tokio sleep takes it out of
+    /// the timer wheel and puts it back, 120 instructions per request when every head has to
+    /// wait (a client sending one request at a time). It is left to run to the
+    /// deadline it has; when it goes off for a head that has since been read, it is moved on
+    /// to the current head's. Heads arrive in order, so a head's deadline is never earlier than
+    /// the one the sleep runs to, and each head is closed at its own deadline.
     fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let timeout = self.timeout;
+        let deadline = *self
+            .head_deadline
+            .get_or_insert_with(|| tokio::time::Instant::now() + timeout);
         let sleep = self
             .sleep
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        if !self.armed {
-            sleep.as_mut().reset(tokio::time::Instant::now() + timeout);
-            self.armed = true;
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        loop {
+            ready!(sleep.as_mut().poll(cx));
+            if sleep.deadline() >= deadline {
+                return Poll::Ready(());
+            }
+            sleep.as_mut().reset(deadline);
         }
-        sleep.as_mut().poll(cx)
     }
 }
 
@@ -81,8 +96,8 @@ impl<F> WithHeadDeadline<F> {
             deadline: Some(HeadDeadline {
                 timeout,
                 opened: Instant::now(),
+                head_deadline: None,
                 sleep: None,
-                armed: false,
             }),
         }
     }
@@ -225,6 +240,34 @@ mod tests {
             assert!(pending(&mut sleep).await);
             tokio::time::advance(Duration::from_millis(200)).await;
             assert!(!pending(&mut sleep).await);
+        };
+        WithHeadDeadline::new(conn, Duration::from_secs(2)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_head_read_before_its_deadline_leaves_the_next_head_its_whole_timeout() {
+        let timer = HeadTimer;
+        let conn = async {
+            // The first head starts waiting at 0 s and is read at 1 s; the second starts then.
+            let mut sleep = timer.sleep(Duration::from_secs(2));
+            assert!(pending(&mut sleep).await);
+            tokio::time::advance(Duration::from_secs(1)).await;
+            drop(sleep);
+            let mut sleep = timer.sleep(Duration::from_secs(2));
+            assert!(pending(&mut sleep).await);
+            // Past the first head's deadline (2 s), short of the second's (3 s).
+            tokio::time::advance(Duration::from_millis(1_500)).await;
+            assert!(
+                pending(&mut sleep).await,
+                "the first head's deadline is not this one's"
+            );
+            tokio::time::advance(Duration::from_millis(400)).await;
+            assert!(pending(&mut sleep).await);
+            tokio::time::advance(Duration::from_millis(200)).await;
+            assert!(
+                !pending(&mut sleep).await,
+                "2 s after the second head began"
+            );
         };
         WithHeadDeadline::new(conn, Duration::from_secs(2)).await;
     }
