@@ -55,10 +55,10 @@ impl HeadDeadline {
     ///
     /// The sleep is not moved to every head's deadline: moving a tokio sleep takes it out of
     /// the timer wheel and puts it back, 120 instructions per request when every head has to
-    /// wait (a client sending one request at a time). It is left to run to the
-    /// deadline it has; when it goes off for a head that has since been read, it is moved on
-    /// to the current head's. Heads arrive in order, so a head's deadline is never earlier than
-    /// the one the sleep runs to, and each head is closed at its own deadline.
+    /// wait (a client sending one request at a time). It is left to run to the deadline it
+    /// has; when it goes off for a head that has since been read, it is moved on to the
+    /// current head's. Heads arrive in order, so a head's deadline is never earlier than the
+    /// one the sleep runs to, and each head is closed at its own deadline.
     fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let timeout = self.timeout;
         let deadline = *self
