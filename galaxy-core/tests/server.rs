@@ -625,6 +625,28 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_refuses_new_connectio
     assert!(TcpStream::connect(addr).await.is_err());
 }
 
+/// An idle keep-alive connection waits for its client, not for the server: only the shutdown
+/// signal can wake it, and it must close at once rather than hold the shutdown for its whole
+/// header read timeout (a minute here) or until the shutdown deadline.
+#[tokio::test]
+async fn shutdown_closes_idle_keep_alive_connections_at_once() {
+    for http2 in [true, false] {
+        let mut config = config();
+        config.http2 = http2;
+        config.header_read_timeout = Duration::from_secs(60);
+        config.shutdown_timeout = Duration::from_secs(60);
+        let (server, _) = start(config).await;
+        let mut client = Client::connect(server.local_addr()).await;
+        client.send(&get("/")).await;
+        assert_eq!(client.response().await.unwrap().status, 200);
+        tokio::time::timeout(Duration::from_secs(5), server.shutdown())
+            .await
+            .unwrap_or_else(|_| panic!("shutdown waited for an idle connection (http2: {http2})"));
+        let closed = tokio::time::timeout(Duration::from_secs(5), client.closes_silently()).await;
+        assert_eq!(closed, Ok(true), "http2: {http2}");
+    }
+}
+
 #[tokio::test]
 async fn shutdown_timeout_bounds_a_shutdown_with_a_stuck_request() {
     let mut config = config();

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -15,6 +14,7 @@ use super::connection::{
     Connection, ServedRef, connection_builder, drive, drive_http1, http1_builder, serve_connection,
     serve_http1_connection,
 };
+use super::graceful::Shutdown;
 use crate::App;
 
 /// How long, and how many bytes, a refused connection is read from before it is closed.
@@ -33,22 +33,22 @@ pub(crate) async fn accept_loop<A: App, S: ServedRef<A>>(
     if config.http2 {
         let builder = connection_builder(&config);
         let timeout = config.header_read_timeout;
-        let serve = |stream, peer, graceful: &GracefulShutdown, tasks: &mut JoinSet<()>| {
+        let serve = |stream, peer, shutdown: &Shutdown, tasks: &mut JoinSet<()>| {
             let Connection {
                 conn,
                 first_request,
             } = serve_connection(&builder, served.clone(), stream, peer, body_read_timeout);
-            let conn = graceful.watch(conn);
+            let conn = shutdown.watch(conn);
             tasks.spawn(async move { drive(conn, &first_request, timeout).await });
         };
         run(listener, &config, stopped, serve).await;
     } else {
         let builder = http1_builder(&config);
         let timeout = config.header_read_timeout;
-        let serve = |stream, peer, graceful: &GracefulShutdown, tasks: &mut JoinSet<()>| {
+        let serve = |stream, peer, shutdown: &Shutdown, tasks: &mut JoinSet<()>| {
             let conn =
                 serve_http1_connection(&builder, served.clone(), stream, peer, body_read_timeout);
-            let conn = graceful.watch(conn);
+            let conn = shutdown.watch(conn);
             tasks.spawn(drive_http1(conn, timeout));
         };
         run(listener, &config, stopped, serve).await;
@@ -62,9 +62,9 @@ async fn run<F>(
     mut stopped: watch::Receiver<bool>,
     serve: F,
 ) where
-    F: Fn(TcpStream, Option<SocketAddr>, &GracefulShutdown, &mut JoinSet<()>),
+    F: Fn(TcpStream, Option<SocketAddr>, &Shutdown, &mut JoinSet<()>),
 {
-    let graceful = GracefulShutdown::new();
+    let shutdown = Shutdown::default();
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -78,7 +78,7 @@ async fn run<F>(
                 Ok((stream, peer)) => {
                     // Small responses should leave at once, not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
-                    serve(stream, Some(peer), &graceful, &mut connections);
+                    serve(stream, Some(peer), &shutdown, &mut connections);
                 }
                 Err(err) => {
                     // Usually the process is out of file descriptors; pausing lets connections
@@ -90,14 +90,16 @@ async fn run<F>(
         }
     }
     drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(config.shutdown_timeout) => {
-            tracing::warn!(
-                open = connections.len(),
-                "shutdown deadline reached; closing the remaining connections"
-            );
-        }
+    shutdown.signal();
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(config.shutdown_timeout, drained)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = connections.len(),
+            "shutdown deadline reached; closing the remaining connections"
+        );
     }
     connections.shutdown().await;
 }

@@ -5,6 +5,7 @@
 mod accept;
 mod config;
 mod connection;
+mod graceful;
 mod listener;
 mod signal;
 mod timer;
