@@ -260,25 +260,40 @@ async fn pipelined_requests_are_answered_in_order() {
     server.shutdown().await;
 }
 
-#[tokio::test]
-async fn http2_with_prior_knowledge_is_served() {
-    use http_body_util::{BodyExt, Empty};
+/// An HTTP/2 client connection (prior knowledge) to `addr`, driven on its own task, and the
+/// response to a `GET` of `path` sent on it.
+async fn http2_get(
+    addr: SocketAddr,
+    path: &str,
+) -> (
+    hyper::client::conn::http2::SendRequest<http_body_util::Empty<Bytes>>,
+    tokio::task::JoinHandle<hyper::Result<()>>,
+    http::Response<hyper::body::Incoming>,
+) {
     use hyper_util::rt::{TokioExecutor, TokioIo};
 
-    let (server, _) = start(config()).await;
-    let stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    let stream = TcpStream::connect(addr).await.unwrap();
     let (mut sender, conn) =
         hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
             .await
             .expect("an HTTP/2 handshake");
     let conn = tokio::spawn(conn);
-    let req = http::Request::get(format!("http://{}/users/7", server.local_addr()))
-        .body(Empty::<Bytes>::new())
+    let req = http::Request::get(format!("http://{addr}{path}"))
+        .body(http_body_util::Empty::new())
         .unwrap();
     let res = tokio::time::timeout(IO_BOUND, sender.send_request(req))
         .await
         .expect("an answer in time")
         .expect("a response");
+    (sender, conn, res)
+}
+
+#[tokio::test]
+async fn http2_with_prior_knowledge_is_served() {
+    use http_body_util::BodyExt;
+
+    let (server, _) = start(config()).await;
+    let (sender, conn, res) = http2_get(server.local_addr(), "/users/7").await;
     assert_eq!(res.version(), http::Version::HTTP_2);
     assert_eq!(res.status(), 200);
     assert!(res.headers().contains_key("server"));
@@ -288,6 +303,29 @@ async fn http2_with_prior_knowledge_is_served() {
     drop(sender);
     conn.abort();
     server.shutdown().await;
+}
+
+/// An idle HTTP/2 connection is told to go away at shutdown (GOAWAY) and closed, without
+/// waiting for the client or the shutdown deadline.
+#[tokio::test]
+async fn shutdown_closes_an_idle_http2_connection_at_once() {
+    let mut config = config();
+    config.header_read_timeout = Duration::from_secs(60);
+    config.shutdown_timeout = Duration::from_secs(60);
+    let (server, _) = start(config).await;
+    let (sender, conn, res) = http2_get(server.local_addr(), "/").await;
+    assert_eq!(res.status(), 200);
+    drop(res);
+    tokio::time::timeout(Duration::from_secs(5), server.shutdown())
+        .await
+        .expect("shutdown does not wait for an idle HTTP/2 connection");
+    // `sender` is still held: only the server can have ended the connection.
+    tokio::time::timeout(Duration::from_secs(5), conn)
+        .await
+        .expect("the server closes the connection")
+        .unwrap()
+        .expect("closed cleanly, after a GOAWAY");
+    drop(sender);
 }
 
 #[tokio::test]
