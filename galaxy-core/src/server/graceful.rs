@@ -12,11 +12,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use hyper_util::server::graceful::GracefulConnection;
 use tokio::sync::Notify;
 use tokio::sync::futures::OwnedNotified;
+
+use super::waker::RegisteredWaker;
 
 /// The stop signal shared by the connections of one accept loop.
 #[derive(Debug, Default)]
@@ -40,7 +42,7 @@ impl Shutdown {
             // `notify_waiters`, polled or not.
             notified: self.shared.notify.clone().notified_owned(),
             signal: self.shared.clone(),
-            registered: None,
+            registered: RegisteredWaker::default(),
             stopping: false,
         }
     }
@@ -62,7 +64,7 @@ pin_project_lite::pin_project! {
         notified: OwnedNotified,
         signal: Arc<Signal>,
         // The waker `notified` was last polled with: it wakes this task when the signal comes.
-        registered: Option<Waker>,
+        registered: RegisteredWaker,
         // Set once the connection has been told to shut down.
         stopping: bool,
     }
@@ -75,13 +77,7 @@ impl<C: GracefulConnection> Future for Watched<C> {
         let mut this = self.project();
         if !*this.stopping {
             let signalled = this.signal.stopping.load(Ordering::Acquire)
-                || match this.registered {
-                    Some(waker) if waker.will_wake(cx.waker()) => false,
-                    _ => {
-                        *this.registered = Some(cx.waker().clone());
-                        this.notified.poll(cx).is_ready()
-                    }
-                };
+                || (this.registered.needs_registering(cx) && this.notified.poll(cx).is_ready());
             if signalled {
                 *this.stopping = true;
                 this.conn.as_mut().graceful_shutdown();

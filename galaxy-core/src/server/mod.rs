@@ -9,6 +9,7 @@ mod graceful;
 mod listener;
 mod signal;
 mod timer;
+mod waker;
 
 pub use config::{ServerConfig, Workers};
 pub use connection::serve_io;

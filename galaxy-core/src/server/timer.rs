@@ -17,10 +17,12 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use hyper::rt::{Sleep, Timer};
+
+use super::waker::RegisteredWaker;
 
 thread_local! {
     /// The head deadline of the connection being polled on this thread, moved here from its
@@ -48,7 +50,7 @@ struct HeadDeadline {
     /// read of its state. Polling it again would register the same waker with the timer once
     /// more: at one request per write, where every head waits, 96 instructions a request
     /// (`bench/instructions.sh BIN /json 1`: 10,171 -> 10,075).
-    sleep_waker: Option<Waker>,
+    sleep_waker: RegisteredWaker,
 }
 
 impl HeadDeadline {
@@ -74,12 +76,10 @@ impl HeadDeadline {
             .sleep
             .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
         loop {
-            let elapsed = match &self.sleep_waker {
-                Some(waker) if waker.will_wake(cx.waker()) => sleep.is_elapsed(),
-                _ => {
-                    self.sleep_waker = Some(cx.waker().clone());
-                    sleep.as_mut().poll(cx).is_ready()
-                }
+            let elapsed = if self.sleep_waker.needs_registering(cx) {
+                sleep.as_mut().poll(cx).is_ready()
+            } else {
+                sleep.is_elapsed()
             };
             if !elapsed {
                 return Poll::Pending;
@@ -88,7 +88,7 @@ impl HeadDeadline {
                 return Poll::Ready(());
             }
             sleep.as_mut().reset(deadline);
-            self.sleep_waker = None;
+            self.sleep_waker.forget();
         }
     }
 }
@@ -114,7 +114,7 @@ impl<F> WithHeadDeadline<F> {
                 opened: Instant::now(),
                 head_deadline: None,
                 sleep: None,
-                sleep_waker: None,
+                sleep_waker: RegisteredWaker::default(),
             }),
         }
     }
