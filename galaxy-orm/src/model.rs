@@ -108,10 +108,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
                 let row = ex.fetch_optional(sql, Intent::Read).await?;
                 return row.as_ref().map(Self::from_row).transpose();
             }
-            Query::<Self>::new()
-                .filter(crate::query::Condition::new(by_key::<Self>(key.to_value())))
-                .first(ex)
-                .await
+            // Boxed: the query builder's future is several times the size of the path above,
+            // and inline it would make every `find` future (held for each row in flight) that
+            // large, soft-deleting model or not.
+            Box::pin(
+                Query::<Self>::new()
+                    .filter(crate::query::Condition::new(by_key::<Self>(key.to_value())))
+                    .first(ex),
+            )
+            .await
         }
     }
 

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OnceCell;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Statement};
 
 use super::error::{is_connection_lost, map};
@@ -104,17 +105,19 @@ impl Live {
     ) -> Result<Statement, tokio_postgres::Error> {
         let prepared = self.lock().entry(text);
         let statement = prepared
-            .get_or_try_init(|| async {
-                match self.client.prepare(text).await {
-                    Err(err)
-                        if err.code()
-                            == Some(&tokio_postgres::error::SqlState::INDETERMINATE_DATATYPE) =>
-                    {
-                        let types: Vec<_> = args.iter().map(declared_type).collect();
-                        self.client.prepare_typed(text, &types).await
+            .get_or_try_init(|| {
+                // Boxed: preparing is a future of a kilobyte, run once per text and
+                // connection. Inline, every statement's future would carry it, and a cold
+                // burst of statements waiting for one `Parse` would each hold that much.
+                Box::pin(async {
+                    match self.client.prepare(text).await {
+                        Err(err) if err.code() == Some(&SqlState::INDETERMINATE_DATATYPE) => {
+                            let types: Vec<_> = args.iter().map(declared_type).collect();
+                            self.client.prepare_typed(text, &types).await
+                        }
+                        other => other,
                     }
-                    other => other,
-                }
+                })
             })
             .await;
         match statement {
@@ -131,7 +134,6 @@ impl Live {
     /// table it reads changed shape, or the statement vanished): the next use prepares it
     /// again instead of failing the same way forever.
     pub(super) fn invalidate(&self, text: &str, err: &tokio_postgres::Error) {
-        use tokio_postgres::error::SqlState;
         if err.code().is_some_and(|code| {
             *code == SqlState::FEATURE_NOT_SUPPORTED
                 || *code == SqlState::INVALID_SQL_STATEMENT_NAME
@@ -201,10 +203,16 @@ impl Slot {
     /// The open connection, replacing a closed one first; after [`Slot::close`], an error.
     pub(super) async fn get(&self) -> Result<Arc<Live>> {
         match self.current() {
-            None => return Err(closed()),
-            Some(live) if live.is_usable() => return Ok(live),
-            Some(_) => {}
+            None => Err(closed()),
+            Some(live) if live.is_usable() => Ok(live),
+            // Boxed: connecting is a future of kilobytes, run once per lost connection;
+            // inline, every statement's future would carry it.
+            Some(_) => Box::pin(self.replace()).await,
         }
+    }
+
+    /// Opens a connection in place of the closed one, unless a concurrent statement did.
+    async fn replace(&self) -> Result<Arc<Live>> {
         let _connecting = self.connecting.lock().await;
         // Another query may have replaced it, or `close` emptied it, while this one waited.
         match self.current() {
