@@ -92,6 +92,23 @@ impl Error {
         }
     }
 
+    /// Whether a failed `CREATE TABLE IF NOT EXISTS` lost a race with another session that
+    /// created the same table, so the table is there. PostgreSQL's `IF NOT EXISTS` is not
+    /// atomic: of two sessions creating a table at once, both can pass the check, and the
+    /// second then fails once the first commits: on the catalog's unique index
+    /// (`pg_type_typname_nsp_index`), with `42P07` (duplicate table), or with `42710`
+    /// (duplicate object: the table's row type), depending on where it was when the first
+    /// committed.
+    pub(crate) fn is_table_created_concurrently(&self) -> bool {
+        match self {
+            Self::UniqueViolation { .. } => true,
+            Self::Database(sqlx::Error::Database(err)) => {
+                matches!(err.code().as_deref(), Some("42P07" | "42710"))
+            }
+            _ => false,
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {

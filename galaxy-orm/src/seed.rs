@@ -201,16 +201,7 @@ impl SeedRunner {
             .push(" NOT NULL)");
         let mut ex = db;
         match ex.execute(sql.finish()).await {
-            // PostgreSQL's `IF NOT EXISTS` is not atomic: of two sessions creating the table at
-            // once, both can pass the check, and the second then fails once the first commits,
-            // on the catalog's unique index (`pg_type_typname_nsp_index`) or with `42P07`
-            // (duplicate table). Either way the table exists.
-            Err(Error::UniqueViolation { .. }) => Ok(()),
-            Err(Error::Database(sqlx::Error::Database(err)))
-                if err.code().as_deref() == Some("42P07") =>
-            {
-                Ok(())
-            }
+            Err(err) if err.is_table_created_concurrently() => Ok(()),
             other => other.map(drop),
         }
     }

@@ -138,6 +138,38 @@ async fn concurrent_migrators_apply_each_version_once() {
 }
 
 #[tokio::test]
+async fn status_alongside_a_run_on_a_fresh_database_creates_the_table_once() {
+    for (label, url) in common::backends() {
+        let url = common::fresh_url(label, url.as_deref(), "migrate_status_race").await;
+        let dir = Dir::new("status_race", label, BASE);
+        let migrator = Migrator::from_dir(dir.path()).unwrap();
+        // `status` creates the migrations table without the migration lock, so it races the
+        // run's (and the others') `CREATE TABLE IF NOT EXISTS`; each "process" has its own pool.
+        let mut pools = Vec::new();
+        for _ in 0..4 {
+            pools.push(
+                Db::connect_with(common::config(label, url.clone()))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let (run, a, b, c) = tokio::join!(
+            migrator.run(&pools[0]),
+            migrator.status(&pools[1]),
+            migrator.status(&pools[2]),
+            migrator.status(&pools[3]),
+        );
+        run.unwrap_or_else(|e| panic!("{label}: run: {e}"));
+        for status in [a, b, c] {
+            status.unwrap_or_else(|e| panic!("{label}: status: {e}"));
+        }
+        for db in pools {
+            db.close().await;
+        }
+    }
+}
+
+#[tokio::test]
 async fn rollback_reverts_the_newest_with_down_files() {
     for (label, url) in common::backends() {
         let db = common::fresh(label, url.as_deref(), "migrate_rollback").await;

@@ -300,8 +300,11 @@ async fn ensure_table(conn: &mut Conn) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS {TABLE} (version BIGINT PRIMARY KEY, name VARCHAR(255) NOT NULL, \
          checksum VARCHAR(64) NOT NULL, dirty BOOLEAN NOT NULL, applied_at BIGINT NOT NULL)"
     );
-    conn.script(&sql).await?;
-    Ok(())
+    // `status` creates the table without holding the migration lock, so it can race a run.
+    match conn.script(&sql).await.map_err(Error::from) {
+        Err(err) if err.is_table_created_concurrently() => Ok(()),
+        other => other,
+    }
 }
 
 async fn read_applied(conn: &mut Conn) -> Result<BTreeMap<u64, Applied>> {
